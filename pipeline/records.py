@@ -1,0 +1,85 @@
+"""Typed records shared by every stage, defined once.
+
+Offsets are character offsets into a document's canonical text unless a field says ``raw``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """Text read from one file or one record of a JSONL/CSV file, before canonicalization."""
+
+    source_path: str
+    record: int | None  # 1-based line of a JSONL/CSV record; None for whole files
+    format: str
+    encoding: str
+    title: str
+    raw_text: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def location(self) -> str:
+        return self.source_path if self.record is None else f"{self.source_path}:{self.record}"
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedLine:
+    """A boilerplate line cut from the raw text, kept with the reason it was cut."""
+
+    raw_start: int
+    raw_end: int
+    canonical_offset: int  # where the line would have been in the canonical text
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CanonicalText:
+    """Canonical text plus what is needed to map its offsets back to the raw text.
+
+    ``offset_map`` holds (canonical_offset, raw_offset) anchors, one at the start and one after
+    each deletion; between anchors both texts advance together (substitutions keep length).
+    """
+
+    text: str
+    offset_map: tuple[tuple[int, int], ...]
+    removed: tuple[RemovedLine, ...]
+    substitutions: int
+
+    def to_raw(self, offset: int) -> int:
+        """Raw offset of the character at canonical ``offset``."""
+        lo, hi = 0, len(self.offset_map) - 1
+        while lo < hi:  # last anchor whose canonical offset is <= offset
+            mid = (lo + hi + 1) // 2
+            if self.offset_map[mid][0] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        canon, raw = self.offset_map[lo]
+        return raw + (offset - canon)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input that was not ingested, with the catalogue message saying why and what to do."""
+
+    source_path: str
+    line: int | None
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.source_path if self.line is None else f"{self.source_path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    doc_id: str
+    index: int
+    start: int
+    end: int
