@@ -56,7 +56,15 @@ def decode_bytes(data: bytes, *, path: str = "") -> tuple[str, str]:
         if kind:
             raise InputError(Errors.E103.format(kind=kind), path=path)
         raise InputError(Errors.E104, path=path)
-    return _checked(str(best), best.encoding, path)
+    text = str(best)
+    # Detectors often cannot tell single-byte code pages apart; when cp1252 (the usual Western
+    # one) gives the same text, name that.
+    try:
+        if best.encoding != "cp1252" and data.decode("cp1252") == text:
+            return _checked(text, "cp1252", path)
+    except UnicodeDecodeError:
+        pass
+    return _checked(text, best.encoding, path)
 
 
 def _checked(text: str, encoding: str, path: str) -> tuple[str, str]:

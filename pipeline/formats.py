@@ -26,6 +26,7 @@ DEFAULT_MAX_BYTES = 20_000_000
 _TITLE_FIELDS = ("title", "headline", "name")
 _DROPPED_TAGS = ("script", "style", "nav", "footer", "header", "aside", "noscript", "form",
                  "iframe", "svg", "template", "button", "select", "figure", "figcaption")
+_NOTE = re.compile(r"^\[.*\]$")
 _BLOCK_TAGS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6",
                "li", "ul", "ol", "blockquote", "pre", "tr", "table", "dd", "dt", "dl", "br",
                "hr", "address", "body", "td", "th"}
@@ -177,16 +178,18 @@ def _from_fields(obj: dict[str, Any], field: str, shown: str, number: int, fmt: 
         return InputError(Errors.E110.format(field=field), path=shown, line=number)
     metadata = {str(k): v for k, v in obj.items() if k != field and k is not None}
     title = next((str(metadata[k]) for k in _TITLE_FIELDS if metadata.get(k)), "")
-    return SourceText(shown, number, fmt, encoding, title or _title_from_text(text, None), text,
-                      metadata)
+    fallback = f"{Path(shown).stem} #{number}"
+    return SourceText(shown, number, fmt, encoding, title or _title_from_text(text, fallback),
+                      text, metadata)
 
 
-def _title_from_text(text: str, path: Path | None) -> str:
-    """The first line when it reads like a heading, else the file name."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+def _title_from_text(text: str, fallback: Path | str) -> str:
+    """The first line when it reads like a heading (not a [bracketed note]), else ``fallback``."""
+    first = next((line.strip() for line in text.splitlines()
+                  if line.strip() and not _NOTE.match(line.strip())), "")
     if first and len(first.split()) <= 15 and not first.endswith((".", ",", ";", ":")):
         return first.lstrip("#").strip()
-    return path.stem if path is not None else first[:80]
+    return fallback.stem if isinstance(fallback, Path) else fallback
 
 
 READERS: dict[str, Reader] = {

@@ -17,8 +17,8 @@ from ..errors import TakfirError
 from ..store import DEFAULT_WORKSPACE, Workspace
 
 T = TypeVar("T")
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 WorkspaceOption = Annotated[Path, typer.Option(
     "--workspace", "-w", envvar="TAKFIR_WORKSPACE",
