@@ -73,7 +73,7 @@ def canonicalize(raw: str) -> CanonicalText:
         clean = text.strip()
         if reason is not None:
             deletions.append((start, end))
-            removed_spans.append((start, end, reason, text.rstrip("\r")))
+            removed_spans.append((start, end, reason, raw[start:end].rstrip("\n").rstrip("\r")))
             just_removed = True
         elif not clean and just_removed and kept_blank_tail:
             deletions.append((start, end))

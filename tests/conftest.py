@@ -40,3 +40,8 @@ def invoke(runner: CliRunner, tmp_path: Path):
         return runner.invoke(app, [*args, "--workspace", str(tmp_path / "ws")],
                              catch_exceptions=False)
     return _invoke
+
+
+@pytest.fixture
+def demo_path() -> Path:
+    return DEMO
