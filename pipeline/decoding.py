@@ -6,6 +6,7 @@ Never raises anything but :class:`InputError`: binary and undecodable files beco
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
 from charset_normalizer import from_bytes
 
@@ -46,25 +47,51 @@ def decode_bytes(data: bytes, *, path: str = "") -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _checked(data.decode(encoding, errors="replace"), encoding, path)
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _checked(utf16[0], utf16[1], path)
     try:
         return _checked(data.decode("utf-8"), "utf-8", path)
     except UnicodeDecodeError:
         pass
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
-        kind = "unrecognized bytes" if b"\x00" in data else None
-        if kind:
-            raise InputError(Errors.E103.format(kind=kind), path=path)
+        if b"\x00" in data:
+            raise InputError(Errors.E103.format(kind="unrecognized bytes"), path=path)
         raise InputError(Errors.E104, path=path)
     text = str(best)
-    # Detectors often cannot tell single-byte code pages apart; when cp1252 (the usual Western
-    # one) gives the same text, name that.
-    try:
-        if best.encoding != "cp1252" and data.decode("cp1252") == text:
-            return _checked(text, "cp1252", path)
-    except UnicodeDecodeError:
-        pass
+    if best.encoding != "cp1252" and _mostly_latin(text):
+        # Detectors cannot reliably tell Latin code pages apart (cp1250 vs cp1252 vs latin-1);
+        # cp1252, a superset of latin-1's printable range, is by far the likeliest in practice.
+        try:
+            return _checked(data.decode("cp1252"), "cp1252", path)
+        except UnicodeDecodeError:
+            pass
     return _checked(text, best.encoding, path)
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a BOM shows as NUL bytes in every other position for Latin text."""
+    if len(data) < 4 or b"\x00" not in data:
+        return None
+    half = len(data) // 2
+    zeros_odd = data[1::2].count(0) / half
+    zeros_even = data[0::2].count(0) / half
+    for share, encoding in ((zeros_odd, "utf-16-le"), (zeros_even, "utf-16-be")):
+        if share > 0.3:
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _mostly_latin(text: str) -> bool:
+    letters = [ch for ch in text if ord(ch) > 127 and ch.isalpha()]
+    if not letters:
+        return True
+    latin = sum(1 for ch in letters if unicodedata.name(ch, "").startswith("LATIN"))
+    return latin / len(letters) >= 0.5
 
 
 def _checked(text: str, encoding: str, path: str) -> tuple[str, str]:
@@ -75,4 +102,4 @@ def _checked(text: str, encoding: str, path: str) -> tuple[str, str]:
     replaced = text.count("\ufffd")
     if (control + replaced) / len(text) > _CONTROL_SHARE_LIMIT:
         raise InputError(Errors.E103.format(kind="control bytes in the text"), path=path)
-    return text, encoding
+    return text, codecs.lookup(encoding).name  # one spelling: utf-16-le, not utf_16_le

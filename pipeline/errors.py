@@ -26,8 +26,8 @@ class Errors(metaclass=_Catalogue):
             "before ingesting")
     E104 = ("cannot decode the bytes as text (tried UTF-8, UTF-16 and charset detection); "
             "re-save the file as UTF-8")
-    E105 = ("file is {size_mb:.1f} MB, over the {limit_mb:.1f} MB limit; split it, or raise "
-            "the limit with --max-bytes")
+    E105 = ("file is {size}, over the {limit} limit; split it, or raise the limit with "
+            "--max-bytes")
     E106 = "malformed JSON ({detail}); fix or remove this line, the other lines were ingested"
     E107 = "JSON line is a {kind}, not an object; each line must be an object with a text field"
     E108 = ("no {field!r} field in this record (fields: {fields}); choose the text field with "

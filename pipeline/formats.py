@@ -46,13 +46,20 @@ def read_file(path: Path, *, text_field: str = DEFAULT_TEXT_FIELD,
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(Errors.E105.format(size_mb=size / 1e6, limit_mb=max_bytes / 1e6),
+            raise InputError(Errors.E105.format(size=_size(size), limit=_size(max_bytes)),
                              path=shown)
         data = path.read_bytes()
     except OSError as err:
         raise InputError(Errors.E114.format(detail=err.strerror or err), path=shown) from err
     text, encoding = decode_bytes(data, path=shown)
     yield from reader(path, shown, text, encoding, text_field)
+
+
+def _size(n_bytes: int) -> str:
+    for unit, scale in (("MB", 1e6), ("kB", 1e3)):
+        if n_bytes >= 10 * scale:
+            return f"{n_bytes / scale:,.1f} {unit}"
+    return f"{n_bytes:,} bytes"
 
 
 def _read_txt(path: Path, shown: str, text: str, encoding: str,
@@ -128,13 +135,15 @@ def _html_blocks(root: Tag | BeautifulSoup) -> str:
 
 def _read_jsonl(path: Path, shown: str, text: str, encoding: str,
                 field: str) -> Iterator[Record]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on \n only: U+2028 and friends may appear raw inside JSON strings.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as err:
-            yield InputError(Errors.E106.format(detail=err.msg), path=shown, line=number)
+            detail = f"{err.msg} at column {err.colno}"
+            yield InputError(Errors.E106.format(detail=detail), path=shown, line=number)
             continue
         if not isinstance(obj, dict):
             yield InputError(Errors.E107.format(kind=type(obj).__name__), path=shown, line=number)
@@ -156,6 +165,7 @@ def _read_csv(path: Path, shown: str, text: str, encoding: str,
         raise InputError(Errors.E109.format(field=field, fields=", ".join(columns) or "none"),
                          path=shown)
     while True:
+        start = reader.line_num + 1  # the physical line where the next row begins
         try:
             row = next(reader)
         except StopIteration:
@@ -163,8 +173,6 @@ def _read_csv(path: Path, shown: str, text: str, encoding: str,
         except csv.Error as err:
             yield InputError(Errors.E115.format(detail=err), path=shown, line=reader.line_num)
             return
-        # line_num is the physical line where the row ended; report where it started.
-        start = reader.line_num - str(row.get(field) or "").count("\n")
         yield _from_fields(row, field, shown, start, "csv", encoding, Errors.E109)
 
 

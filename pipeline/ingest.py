@@ -77,19 +77,19 @@ def collect_files(paths: Sequence[str | os.PathLike[str]]
             found = [p for p in sorted(path.rglob("*")) if p.is_file()
                      and not any(part.startswith(".") for part in p.relative_to(path).parts)]
             supported = [p for p in found if p.suffix.lower() in READERS]
-            skipped.extend(_display(p) for p in found if p.suffix.lower() not in READERS)
+            skipped.extend(display_path(p) for p in found if p.suffix.lower() not in READERS)
             if not supported:
                 rejected.append(_rejection(InputError(Errors.E111.format(suffixes=suffixes),
-                                                      path=_display(path))))
+                                                      path=display_path(path))))
             files.extend(supported)
         elif path.is_file():
             if path.suffix.lower() in READERS:
                 files.append(path)
             else:
                 msg = Errors.E112.format(suffix=path.suffix or "(none)", suffixes=suffixes)
-                rejected.append(_rejection(InputError(msg, path=_display(path))))
+                rejected.append(_rejection(InputError(msg, path=display_path(path))))
         else:
-            rejected.append(_rejection(InputError(Errors.E101, path=_display(path))))
+            rejected.append(_rejection(InputError(Errors.E101, path=display_path(path))))
     unique = list(dict.fromkeys(p.resolve() for p in files))
     return unique, rejected, skipped
 
@@ -130,7 +130,7 @@ def ingest(
 
 
 def _records(path: Path, text_field: str, max_bytes: int) -> Iterator[SourceText | Rejection]:
-    shown = _display(path)
+    shown = display_path(path)
     try:
         for item in read_file(path, text_field=text_field, max_bytes=max_bytes, display=shown):
             yield _rejection(item) if isinstance(item, InputError) else item
@@ -166,7 +166,7 @@ class _BatchWriter:
 
     def reject(self, rejection: Rejection) -> None:
         self.rows["rejections"].append({
-            "source_path": rejection.source_path, "line": rejection.line,
+            "source_path": str(Path(rejection.source_path).resolve()), "line": rejection.line,
             "code": rejection.code, "message": rejection.message, "run_id": self.run_id,
             "rejected_at": now()})
 
@@ -248,9 +248,9 @@ def _rejection(err: InputError) -> Rejection:
     return Rejection(err.path, err.line, err.code, err.message)
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path | str) -> str:
     """A path as the user would type it: relative to the working folder when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)

@@ -83,3 +83,64 @@ class Sentence:
     index: int
     start: int
     end: int
+
+
+# -- labels: predictions and gold share these records -------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of canonical text, optionally linked to a lexicon entity."""
+
+    start: int
+    end: int
+    kb_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    start: int
+    end: int
+    label: str
+    kb_id: str | None = None
+    score: float = 1.0
+    source: str = "gold"  # gold | model | rule
+
+
+@dataclass(frozen=True, slots=True)
+class TakfirEvent:
+    """One declaration of unbelief: trigger, optional arguments, mode and chain flag."""
+
+    trigger: Span
+    declarer: Span | None
+    target: Span | None
+    ground: Span | None
+    mode: str
+    chain: bool = False
+    score: float = 1.0
+    source: str = "gold"
+
+
+@dataclass(frozen=True, slots=True)
+class Stance:
+    """The stance a sentence expresses toward one target."""
+
+    start: int  # the sentence
+    end: int
+    target: str
+    label: str  # FAVOR | AGAINST | NONE
+    holder: Span | None = None
+    score: float = 1.0
+    source: str = "gold"
+
+
+@dataclass(frozen=True, slots=True)
+class LabeledDocument:
+    """Every label of one document, from one annotator or one system."""
+
+    sha256: str
+    doc_id: str
+    annotator: str
+    entities: tuple[Entity, ...] = ()
+    takfir: tuple[TakfirEvent, ...] = ()
+    sentences: tuple[Span, ...] = ()
+    stance: tuple[Stance, ...] = ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .ingest import display_path
 from .segment import STAGE as SEGMENT_STAGE
 from .segment import SegmentConfig
 from .store import Workspace
@@ -54,4 +55,5 @@ def workspace_status(workspace: Workspace) -> dict[str, Any]:
 
 
 def _location(path: str, record: int | None) -> str:
-    return path if record is None else f"{path}:{record}"
+    shown = display_path(path)
+    return shown if record is None else f"{shown}:{record}"

@@ -56,13 +56,9 @@ def test_utf32_with_bom(data):
 def test_utf16_without_bom_found_by_detection(codec):
     text, encoding = decode_bytes(TEXT.encode(codec))
     assert text == TEXT
-    assert encoding == codec.replace("-", "_")
+    assert encoding == codec
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "decoding.py:50 takes BOM-less UTF-16 of ASCII-range text for UTF-8 (its NUL bytes are "
-    "valid UTF-8), then _checked rejects it as E103 before charset detection, which would "
-    "get it right; pyproject.toml promises UTF-16 without a BOM"))
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_bom_ascii_range_text(codec):
     plain = "The minister\u2019s statement satisfied nobody in the capital this week.\n"
@@ -78,21 +74,16 @@ def test_cp1252_curly_quotes_dash_and_accent(text):
     assert decode_bytes(text.encode("cp1252")) == (text, "cp1252")
 
 
-_LATIN1_BUG = pytest.mark.xfail(strict=True, reason=(
-    "decoding.py:63 only renames the detector's guess to cp1252 when both decode alike; "
-    "when charset_normalizer guesses cp1250 the Central European letters are kept "
-    "(\u00ef->\u010f, \u00e8->\u010d, \u00ea->\u0119)"))
-
 
 @pytest.mark.parametrize("text", [
     "Stra\u00dfe und Gr\u00fc\u00dfe aus M\u00fcnchen, sch\u00f6ne \u00c4pfel f\u00fcr alle.\n",
     "The r\u00e9sum\u00e9 was sent to the caf\u00e9 on the corner of the street where we "
     "met last year.\n",
     pytest.param("The caf\u00e9 served a na\u00efve cr\u00e8me br\u00fbl\u00e9e to the "
-                 "fianc\u00e9e.\n", marks=_LATIN1_BUG, id="creme-brulee"),
+                 "fianc\u00e9e.\n", id="creme-brulee"),
     pytest.param("Le gar\u00e7on a mang\u00e9 une cr\u00eape \u00e0 la fran\u00e7aise, "
                  "tr\u00e8s d\u00e9licieuse. \u00c0 bient\u00f4t, na\u00efve fa\u00e7ade.\n",
-                 marks=_LATIN1_BUG, id="french"),
+                 id="french"),
 ])
 def test_latin1_text(text):
     decoded, encoding = decode_bytes(text.encode("latin-1"))

@@ -162,10 +162,6 @@ def test_jsonl_missing_field_is_e108_naming_the_fields(tmp_path):
     assert "(fields: body, id)" in error.message
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "formats.py:131 splits JSONL with str.splitlines(), which also breaks on U+2028/U+2029/"
-    "U+0085 that JSON allows raw inside strings (json.dumps(ensure_ascii=False) writes them): "
-    "the record is rejected as E106 and later line numbers shift"))
 def test_jsonl_line_separator_inside_a_string(tmp_path):
     path = write(tmp_path / "a.jsonl", json.dumps({"text": "Before\u2028after."},
                                                   ensure_ascii=False) + '\n{"text": "Two."}\n')
@@ -192,9 +188,6 @@ def test_csv_multiline_quoted_field_reports_its_first_line(tmp_path):
     assert (second.record, second.raw_text) == (4, "Plain row.")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "formats.py:167 finds a row's first line by counting newlines in the text column only; "
-    "a multi-line value in another column makes the record number point into the row"))
 def test_csv_multiline_metadata_field_reports_its_first_line(tmp_path):
     path = write(tmp_path / "a.csv", 'title,text\n"Two\nlines",Body one.\nT2,Body two.\n')
     assert [r.record for r in read(path)] == [2, 4]
@@ -228,9 +221,6 @@ def test_file_over_max_bytes_is_e105(tmp_path):
     assert "--max-bytes" in info.value.message
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "formats.py:49 formats sizes with one decimal in MB, so a small limit reads "
-    "'file is 0.0 MB, over the 0.0 MB limit': the message does not show the overrun"))
 def test_size_message_shows_the_overrun(tmp_path):
     with pytest.raises(InputError) as info:
         read(write(tmp_path / "big.txt", "word " * 100), max_bytes=100)

@@ -11,6 +11,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import track
 
 from ..errors import TakfirError
@@ -47,7 +48,7 @@ def open_workspace(path: Path, *, read_only: bool = False) -> Iterator[Workspace
         with Workspace(path, read_only=read_only) as workspace:
             yield workspace
     except TakfirError as err:
-        err_console.print(f"[red]error:[/red] {err}", soft_wrap=True)
+        err_console.print(f"[red]error:[/red] {escape(str(err))}")
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         err_console.print("[yellow]interrupted:[/yellow] the last batch was rolled back; "

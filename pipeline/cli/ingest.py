@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from ..formats import DEFAULT_MAX_BYTES, DEFAULT_TEXT_FIELD
 from ..ingest import DEFAULT_BATCH_SIZE, IngestReport, ingest
@@ -44,17 +45,18 @@ def ingest_cli(
 
 def print_report(report: IngestReport, seconds: float) -> None:
     for location, doc_id in report.duplicates:
-        console.print(f"duplicate: {location} has the same text as {doc_id}; skipped")
+        console.print(f"duplicate: {escape(location)} has the same text as {doc_id}; skipped")
     for doc_id, original, similarity in report.near_duplicates:
         console.print(f"near-duplicate: {doc_id} resembles {original} "
                       f"(Jaccard {similarity:.2f}); stored and linked")
     for doc_id, language in report.non_english:
         console.print(f"language: {doc_id} detected as {language!r}; flagged, not rejected")
     for rejection in report.rejected:
-        err_console.print(f"[red]rejected:[/red] {rejection}", soft_wrap=True)
+        err_console.print(f"[red]rejected:[/red] {escape(str(rejection))}")
     if not report.ingested and report.unchanged and not report.rejected:
-        console.print(f"Nothing new: all {plural(len(report.unchanged), 'input')} are already "
-                      f"in the workspace, unchanged.")
+        n = len(report.unchanged)
+        console.print(f"Nothing new: {'the' if n == 1 else 'all'} {plural(n, 'input')} "
+                      f"{'is' if n == 1 else 'are'} already in the workspace, unchanged.")
         return
     console.print(
         f"Ingested {plural(len(report.ingested), 'document')} from "

@@ -6,6 +6,7 @@ import json
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ..status import workspace_status
@@ -30,7 +31,7 @@ def status_cli(
 
 def print_status(info: dict[str, Any]) -> None:
     languages = ", ".join(f"{lang} {n}" for lang, n in info["languages"].items()) or "none"
-    console.print(f"[bold]Workspace[/bold] {info['workspace']}: "
+    console.print(f"[bold]Workspace[/bold] {escape(info['workspace'])}: "
                   f"{plural(info['documents'], 'document')} "
                   f"({info['characters']:,} characters), "
                   f"{plural(info['sentences'], 'sentence')}; languages: {languages}")
@@ -40,12 +41,12 @@ def print_status(info: dict[str, Any]) -> None:
                   f"{len(info['near_duplicates'])} near (linked)")
     for item in info["near_duplicates"]:
         console.print(f"  {item['doc_id']} ~ {item['duplicate_of']} "
-                      f"(Jaccard {item['similarity']}) from {item['source']}")
+                      f"(Jaccard {item['similarity']}) from {escape(item['source'])}")
     for item in info["exact_duplicates"]:
-        console.print(f"  {item['source']} = {item['doc_id']}")
+        console.print(f"  {escape(item['source'])} = {item['doc_id']}")
     console.print(f"Rejected in the last ingest: {len(info['rejected'])}")
     for item in info["rejected"]:
-        console.print(f"  {item['source']}: {item['message']}", soft_wrap=True)
+        console.print(f"  {escape(item['source'])}: {escape(item['message'])}")
     runs = Table("stage", "status", "started (UTC)", "seconds", "counts", title="Last runs")
     for run in info["last_runs"]:
         counts = ", ".join(f"{k} {v}" for k, v in run["counts"].items() if v)
