@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,13 +12,15 @@ from pipeline import Workspace
 from pipeline.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO.parent / "shared" / "seeds" / "000_3bbeaf2ed3c0de72.txt"
+SHARED = Path(os.environ.get("TAKFIR_SHARED", REPO.parent / "shared"))  # CI lays it beside
+SEED = SHARED / "seeds" / "000_3bbeaf2ed3c0de72.txt"
 DEMO = REPO / "corpus" / "demo"
 
 
 @pytest.fixture
 def seed_path() -> Path:
-    assert SEED.exists(), f"the seed article is expected at {SEED} (../shared/seeds)"
+    assert SEED.exists(), (f"the seed article is expected at {SEED}: put shared/ beside the "
+                           "checkout, or set TAKFIR_SHARED")
     return SEED
 
 
