@@ -69,11 +69,12 @@ def canonicalize(raw: str) -> CanonicalText:
     removed_spans: list[tuple[int, int, str, str]] = []
     kept_blank_tail = True  # collapse blank lines left behind by removed blocks
     just_removed = False
-    for (start, end, text), reason in zip(lines, reasons):
+    for (start, end, text), reason in zip(lines, reasons, strict=True):
         clean = text.strip()
         if reason is not None:
             deletions.append((start, end))
-            removed_spans.append((start, end, reason, raw[start:end].rstrip("\n").rstrip("\r")))
+            line = raw[start:end].rstrip("\n").rstrip("\r")
+            removed_spans.append((start, end, reason, line))
             just_removed = True
         elif not clean and just_removed and kept_blank_tail:
             deletions.append((start, end))

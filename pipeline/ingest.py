@@ -19,8 +19,7 @@ from typing import Any, TypeVar
 
 from .canonical import CANONICAL_VERSION, canonicalize
 from .dedup import CONFIG as DEDUP_CONFIG
-from .dedup import (NearDuplicateIndex, shingles, signature, signature_bytes,
-                    signature_from_bytes)
+from .dedup import NearDuplicateIndex, shingles, signature, signature_bytes, signature_from_bytes
 from .errors import Errors, InputError
 from .formats import DEFAULT_MAX_BYTES, DEFAULT_TEXT_FIELD, READERS, read_file
 from .language import detect_language

@@ -17,7 +17,9 @@ LABELS_ENV = "TAKFIR_LABELS"
 def default_labels_path() -> Path:
     """annotations/labels.toml of the checkout (or $TAKFIR_LABELS)."""
     env = os.environ.get(LABELS_ENV)
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "annotations" / "labels.toml"
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "annotations" / "labels.toml"
 
 
 @dataclass(frozen=True)

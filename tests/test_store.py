@@ -88,17 +88,15 @@ def test_schema_is_created_once_and_tables_come_back_as_dataframes(workspace):
 
 
 def test_transaction_rolls_back_on_error(workspace):
-    with pytest.raises(RuntimeError):
-        with workspace.transaction():
-            workspace.insert("rejections", [{"source_path": "x.txt", "code": "E102"}])
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), workspace.transaction():
+        workspace.insert("rejections", [{"source_path": "x.txt", "code": "E102"}])
+        raise RuntimeError("boom")
     assert workspace.table("rejections").empty
 
 
 def test_run_records_failure_with_its_message(workspace):
-    with pytest.raises(ValueError):
-        with workspace.run("ingest", {"a": 1}):
-            raise ValueError("bad thing")
+    with pytest.raises(ValueError), workspace.run("ingest", {"a": 1}):
+        raise ValueError("bad thing")
     run = workspace.table("runs").iloc[0]
     assert run.status == "failed" and "bad thing" in run.message
     assert run.config_hash == config_hash({"a": 1}) and run.finished_at is not pd.NaT

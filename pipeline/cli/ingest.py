@@ -11,8 +11,15 @@ from rich.markup import escape
 
 from ..formats import DEFAULT_MAX_BYTES, DEFAULT_TEXT_FIELD
 from ..ingest import DEFAULT_BATCH_SIZE, IngestReport, ingest
-from .common import (DEFAULT_WORKSPACE_PATH, WorkspaceOption, console, err_console,
-                     open_workspace, plural, progress)
+from .common import (
+    DEFAULT_WORKSPACE_PATH,
+    WorkspaceOption,
+    console,
+    err_console,
+    open_workspace,
+    plural,
+    progress,
+)
 
 
 def ingest_cli(

@@ -15,9 +15,12 @@ from pipeline import Workspace
 
 GOOD = ("The council met on Tuesday to discuss the new water policy for the northern "
         "districts. Members argued for hours before agreeing on a compromise.\n")
-WORDS = ("council river policy market village winter teacher harbour letter bridge garden "
-         "minister farmer station museum doctor summer forest island engine window student "
-         "kitchen mountain library soldier captain artist valley railway").split()
+WORDS = [
+    "council", "river", "policy", "market", "village", "winter", "teacher", "harbour", "letter",
+    "bridge", "garden", "minister", "farmer", "station", "museum", "doctor", "summer", "forest",
+    "island", "engine", "window", "student", "kitchen", "mountain", "library", "soldier",
+    "captain", "artist", "valley", "railway",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +49,8 @@ def document(tmp_path: Path, name: str) -> dict:
     """The stored row of the one document read from file ``name``."""
     with Workspace(tmp_path / "ws", read_only=True) as ws:
         rows = ws.query(f"SELECT source_path, {', '.join(COLUMNS)} FROM documents")
-    [row] = [dict(zip(COLUMNS, rest)) for path, *rest in rows if Path(path).name == name]
+    [row] = [dict(zip(COLUMNS, rest, strict=True))
+             for path, *rest in rows if Path(path).name == name]
     return row
 
 
