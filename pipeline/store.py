@@ -51,6 +51,18 @@ SCHEMA: dict[str, str] = {
         message VARCHAR, run_id VARCHAR, rejected_at TIMESTAMP""",
     "sentences": """doc_id VARCHAR NOT NULL, idx INTEGER NOT NULL, start_char INTEGER NOT NULL,
         end_char INTEGER NOT NULL, config_hash VARCHAR, PRIMARY KEY (doc_id, idx)""",
+    # Predictions of the taggers (source = rule | model); offsets into documents.text.
+    "entities": """doc_id VARCHAR NOT NULL, start_char INTEGER NOT NULL, end_char INTEGER NOT
+        NULL, label VARCHAR NOT NULL, kb_id VARCHAR, score DOUBLE, source VARCHAR NOT NULL,
+        run_id VARCHAR""",
+    "takfir_events": """doc_id VARCHAR NOT NULL, event_idx INTEGER NOT NULL,
+        trigger_start INTEGER NOT NULL, trigger_end INTEGER NOT NULL, declarer_start INTEGER,
+        declarer_end INTEGER, declarer_kb_id VARCHAR, target_start INTEGER, target_end INTEGER,
+        target_kb_id VARCHAR, ground_start INTEGER, ground_end INTEGER, mode VARCHAR NOT NULL,
+        chain BOOLEAN NOT NULL, score DOUBLE, source VARCHAR NOT NULL, run_id VARCHAR""",
+    "stance": """doc_id VARCHAR NOT NULL, sent_start INTEGER NOT NULL, sent_end INTEGER NOT NULL,
+        target VARCHAR NOT NULL, label VARCHAR NOT NULL, holder_start INTEGER,
+        holder_end INTEGER, score DOUBLE, source VARCHAR NOT NULL, run_id VARCHAR""",
     # Which document went through which stage with which configuration (weasel's lock file,
     # per document): a stage skips documents already processed with its config hash.
     "processed": """stage VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, config_hash VARCHAR NOT

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import ingest, run, segment, status
+from . import evaluate, ingest, run, segment, status
 from .common import setup_logging
 
 app = typer.Typer(
@@ -15,10 +15,10 @@ app = typer.Typer(
     help="Corpus annotation pipeline for research on takfir discourse.\n\n"
          "Example: takfir run corpus/demo",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
 )
-for module in (ingest, segment, status, run):
+for module in (ingest, segment, status, run, evaluate):
     module.register(app)
 
 

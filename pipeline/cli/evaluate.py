@@ -1,0 +1,102 @@
+"""`takfir evaluate`: score the store's predictions against gold, as tables or JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ..errors import TakfirError
+from ..evaluate import evaluate_documents
+from ..gold import load_gold
+from ..predictions import predicted_documents
+from .common import DEFAULT_WORKSPACE_PATH, WorkspaceOption, console, err_console, open_workspace
+
+DEFAULT_GOLD = Path("annotations/gold")
+
+
+def evaluate_cli(
+    gold: Annotated[Path, typer.Option(help="Gold file or folder of *.jsonl.")] = DEFAULT_GOLD,
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE_PATH,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    source: Annotated[list[str], typer.Option(
+        help="Prediction sources to score (repeatable).")] = ["rule", "model"],  # noqa: B006
+) -> None:
+    """Score predictions against gold: entities, linking, takfir sentences and events, stance.
+
+    Only documents that have gold are scored; gold is matched to documents by the sha256 of
+    their canonical text.
+
+    Example: takfir evaluate --gold annotations/gold --json
+    """
+    with open_workspace(workspace, read_only=True) as ws:
+        try:
+            gold_docs = load_gold(gold, ws)
+        except TakfirError as err:
+            err_console.print(f"[red]error:[/red] {err}", markup=False)
+            raise typer.Exit(1) from None
+        pred_docs = predicted_documents(ws, doc_ids=[d.doc_id for d in gold_docs],
+                                        sources=source)
+    report = evaluate_documents(gold_docs, pred_docs)
+    report["sources"] = list(source)
+    report["predictions"] = sum(len(d.entities) + len(d.takfir) + len(d.stance)
+                                for d in pred_docs)
+    if as_json:
+        console.print_json(json.dumps(report))
+    else:
+        print_report(report)
+
+
+def print_report(report: dict[str, Any]) -> None:
+    console.print(f"Scored {report['documents']} gold documents against "
+                  f"{report['predictions']:,} predicted labels "
+                  f"(sources: {', '.join(report['sources'])}).")
+    if not report["predictions"]:
+        console.print("[yellow]No predictions in the workspace: run `takfir tag` first; every "
+                      "score below is 0.[/yellow]")
+    table = Table("label", "exact P", "exact R", "exact F1", "overlap P", "overlap R",
+                  "overlap F1", "support", title="Entities")
+    exact, overlap = report["entities"]["exact"], report["entities"]["overlap"]
+    for label in exact:
+        e, o = exact[label], overlap[label]
+        table.add_row(label, *_prf(e), *_prf(o), str(e["support"]),
+                      style="bold" if label == "micro" else None)
+    console.print(table)
+    linking = report["linking"]
+    console.print(f"Linking accuracy: {_num(linking['accuracy'])} over "
+                  f"{linking['linked_mentions']} found mentions of lexicon entities")
+    ts = report["takfir_sentences"]
+    console.print(f"Takfir sentences: P {_num(ts['precision'])}  R {_num(ts['recall'])}  "
+                  f"F1 {_num(ts['f1'])}  (gold positives {ts['support']})")
+    events = report["takfir_events"]
+    table = Table("part", "P", "R", "F1", "support", title="Takfir events (overlap match)")
+    for part in ("trigger", "declarer", "target", "ground"):
+        table.add_row(part, *_prf(events[part]), str(events[part]["support"]))
+    console.print(table)
+    console.print(f"Mode accuracy {_num(events['mode_accuracy'])}, chain accuracy "
+                  f"{_num(events['chain_accuracy'])} over {events['matched_events']} "
+                  "matched events")
+    table = Table("target", "macro-F1 (FAVOR, AGAINST)", "F1 FAVOR", "F1 AGAINST",
+                  "3-class accuracy", "sentences", "gold FAVOR/AGAINST/NONE", title="Stance")
+    for target, s in report["stance"].items():
+        counts = s["gold_counts"]
+        table.add_row(target, _num(s["macro_f1"]), _num(s["FAVOR"]["f1"]),
+                      _num(s["AGAINST"]["f1"]), _num(s["accuracy"]), str(s["n"]),
+                      f"{counts.get('FAVOR', 0)}/{counts.get('AGAINST', 0)}/"
+                      f"{counts.get('NONE', 0)}")
+    console.print(table)
+
+
+def _prf(scores: dict[str, Any]) -> tuple[str, str, str]:
+    return _num(scores["precision"]), _num(scores["recall"]), _num(scores["f1"])
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("evaluate")(evaluate_cli)

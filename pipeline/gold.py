@@ -1,0 +1,149 @@
+"""Gold files (`takfir-gold/1` JSONL): read, validate, join with the workspace, write.
+
+A gold record holds offsets into a document's canonical text and that text's sha256, never
+the text. Loading joins each record with the stored document of the same sha256 and stops
+with an error naming the file and line when there is none, or when an offset does not fit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, Errors, GoldError
+from .records import Entity, LabeledDocument, Span, Stance, TakfirEvent
+from .schema import LabelSchema, load_schema
+from .store import Workspace
+
+GOLD_SCHEMA = "takfir-gold/1"
+
+
+def gold_files(path: Path) -> list[Path]:
+    """The gold files at ``path``: the file itself, or the *.jsonl directly in a folder."""
+    if path.is_dir():
+        files = sorted(path.glob("*.jsonl"))
+        if not files:
+            raise GoldError(Errors.E406.format(path=path))
+        return files
+    if not path.exists():
+        raise GoldError(Errors.E406.format(path=path))
+    return [path]
+
+
+def read_gold(path: Path, schema: LabelSchema | None = None
+              ) -> Iterator[tuple[int, LabeledDocument, str]]:
+    """(line, document with an empty doc_id, source hint) for each record of one file."""
+    schema = schema or load_schema()
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise GoldError(Errors.E401.format(where=where, detail=err.msg)) from err
+        if record.get("schema") != GOLD_SCHEMA:
+            raise GoldError(Errors.E402.format(where=where, found=record.get("schema"),
+                                               expected=GOLD_SCHEMA))
+        try:
+            yield number, from_record(record, schema, where), str(record.get("source", ""))
+        except (KeyError, TypeError, ValueError) as err:
+            if isinstance(err, GoldError):
+                raise
+            raise GoldError(Errors.E405.format(where=where, detail=err)) from err
+
+
+def load_gold(path: Path, workspace: Workspace, *, schema: LabelSchema | None = None
+              ) -> list[LabeledDocument]:
+    """Every gold document at ``path``, joined with its workspace document by sha256."""
+    schema = schema or load_schema()
+    texts = {sha: (doc_id, text) for doc_id, sha, text in workspace.query(
+        "SELECT doc_id, sha256, text FROM documents")}
+    out = []
+    for file in gold_files(path):
+        for number, doc, source in read_gold(file, schema):
+            where = f"{file}:{number}"
+            if doc.sha256 not in texts:
+                raise GoldError(Errors.E403.format(where=where, sha=doc.sha256[:12],
+                                                   source=source or "the annotated text"))
+            doc_id, text = texts[doc.sha256]
+            _check_offsets(doc, len(text), where)
+            out.append(LabeledDocument(doc.sha256, doc_id, doc.annotator, doc.entities,
+                                       doc.takfir, doc.sentences, doc.stance))
+    return out
+
+
+def from_record(record: dict[str, Any], schema: LabelSchema, where: str) -> LabeledDocument:
+    def check(kind: str, value: str) -> str:
+        try:
+            return schema.check(kind, value, where)
+        except ConfigError as err:
+            raise GoldError(str(err)) from err
+
+    entities = tuple(Entity(e["start"], e["end"], check("entity", e["label"]), e.get("kb_id"))
+                     for e in record.get("entities", []))
+    takfir = tuple(
+        TakfirEvent(_span(e["trigger"]), _span(e.get("declarer")), _span(e.get("target")),
+                    _span(e.get("ground")), check("mode", e["mode"]), bool(e.get("chain")))
+        for e in record.get("takfir", []))
+    sentences, stance = [], []
+    for s in record.get("sentences", []):
+        sentences.append(Span(s["start"], s["end"]))
+        for item in s.get("stance", []):
+            stance.append(Stance(s["start"], s["end"], check("target", item["target"]),
+                                 check("stance", item["label"]), _span(item.get("holder"))))
+    return LabeledDocument(record["sha256"], "", record.get("annotator", ""), entities, takfir,
+                           tuple(sentences), tuple(stance))
+
+
+def to_record(doc: LabeledDocument, source: str = "") -> dict[str, Any]:
+    """The JSON object of one gold line (the inverse of from_record)."""
+    by_sentence: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for s in doc.stance:
+        by_sentence.setdefault((s.start, s.end), []).append(
+            {"target": s.target, "label": s.label, "holder": _span_json(s.holder)})
+    return {
+        "schema": GOLD_SCHEMA, "sha256": doc.sha256, "source": source,
+        "annotator": doc.annotator,
+        "entities": [{"start": e.start, "end": e.end, "label": e.label, "kb_id": e.kb_id}
+                     for e in doc.entities],
+        "takfir": [{"trigger": _span_json(e.trigger, kb=False),
+                    "declarer": _span_json(e.declarer), "target": _span_json(e.target),
+                    "ground": _span_json(e.ground, kb=False), "mode": e.mode,
+                    "chain": e.chain} for e in doc.takfir],
+        "sentences": [{"start": s.start, "end": s.end,
+                       "stance": by_sentence.get((s.start, s.end), [])} for s in doc.sentences],
+    }
+
+
+def write_gold(path: Path, docs: Iterable[tuple[LabeledDocument, str]]) -> int:
+    """Write (document, source hint) pairs as one gold file; returns the record count."""
+    lines = [json.dumps(to_record(doc, source), ensure_ascii=False) for doc, source in docs]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines)
+
+
+def _span(value: dict[str, Any] | None) -> Span | None:
+    return None if value is None else Span(value["start"], value["end"], value.get("kb_id"))
+
+
+def _span_json(span: Span | None, *, kb: bool = True) -> dict[str, Any] | None:
+    if span is None:
+        return None
+    return {"start": span.start, "end": span.end, **({"kb_id": span.kb_id} if kb else {})}
+
+
+def _check_offsets(doc: LabeledDocument, length: int, where: str) -> None:
+    spans: list[tuple[str, Span | None]] = [("entity", Span(e.start, e.end)) for e in doc.entities]
+    for e in doc.takfir:
+        spans += [("trigger", e.trigger), ("declarer", e.declarer), ("target", e.target),
+                  ("ground", e.ground)]
+    spans += [("sentence", s) for s in doc.sentences]
+    spans += [("holder", s.holder) for s in doc.stance]
+    for kind, span in spans:
+        if span is not None and not 0 <= span.start < span.end <= length:
+            raise GoldError(Errors.E404.format(where=where, kind=kind, start=span.start,
+                                               end=span.end, length=length))
