@@ -8,8 +8,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .metrics import (MICRO, PRF, accuracy, binary_scores, match_spans, overlaps, span_scores,
-                      stance_scores)
+from .metrics import (
+    MICRO,
+    PRF,
+    accuracy,
+    binary_scores,
+    match_spans,
+    overlaps,
+    span_scores,
+    stance_scores,
+)
 from .records import LabeledDocument, Span, TakfirEvent
 from .schema import LabelSchema, load_schema
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.metrics import (PRF, binary_scores, cohen_kappa, krippendorff_alpha,
-                              span_scores, stance_scores)
+from pipeline.metrics import (
+    PRF,
+    binary_scores,
+    cohen_kappa,
+    krippendorff_alpha,
+    span_scores,
+    stance_scores,
+)
 
 GOLD = [("d", 0, 5, "PERSON"), ("d", 10, 15, "ORG"), ("d", 20, 25, "PERSON")]
 PRED = [("d", 0, 5, "PERSON"), ("d", 10, 14, "ORG"), ("d", 30, 35, "PERSON")]
