@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from ..agreement import agreement_report
 from ..errors import TakfirError
 from ..evaluate import evaluate_documents
 from ..gold import load_gold
@@ -24,6 +25,9 @@ def evaluate_cli(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     source: Annotated[list[str], typer.Option(
         help="Prediction sources to score (repeatable).")] = ["rule", "model"],  # noqa: B006
+    against: Annotated[Path | None, typer.Option(
+        help="A second annotator's gold: report agreement with --gold instead of scoring "
+             "predictions (F1, Cohen's kappa, Krippendorff's alpha).")] = None,
 ) -> None:
     """Score predictions against gold: entities, linking, takfir sentences and events, stance.
 
@@ -31,17 +35,25 @@ def evaluate_cli(
     their canonical text.
 
     Example: takfir evaluate --gold annotations/gold --json
+
+    Agreement: takfir evaluate --gold annotations/gold/seed.jsonl --against
+    annotations/gold/agreement/seed.pass-b.jsonl
     """
     with open_workspace(workspace, read_only=True) as ws:
         try:
             gold_docs = load_gold(gold, ws)
+            other = load_gold(against, ws) if against else None
         except TakfirError as err:
             err_console.print(f"[red]error:[/red] {err}", markup=False)
             raise typer.Exit(1) from None
-        pred_docs = predicted_documents(ws, doc_ids=[d.doc_id for d in gold_docs],
-                                        sources=source)
-    report = evaluate_documents(gold_docs, pred_docs)
-    report["sources"] = list(source)
+        pred_docs = other if other is not None else predicted_documents(
+            ws, doc_ids=[d.doc_id for d in gold_docs], sources=source)
+    if other is not None:
+        report = agreement_report(gold_docs, other)
+        report["sources"] = [f"annotator {', '.join(report['annotators'])}"]
+    else:
+        report = evaluate_documents(gold_docs, pred_docs)
+        report["sources"] = list(source)
     report["predictions"] = sum(len(d.entities) + len(d.takfir) + len(d.stance)
                                 for d in pred_docs)
     if as_json:
@@ -70,7 +82,7 @@ def print_report(report: dict[str, Any]) -> None:
                   f"{linking['linked_mentions']} found mentions of lexicon entities")
     ts = report["takfir_sentences"]
     console.print(f"Takfir sentences: P {_num(ts['precision'])}  R {_num(ts['recall'])}  "
-                  f"F1 {_num(ts['f1'])}  (gold positives {ts['support']})")
+                  f"F1 {_num(ts['f1'])}  (gold positives {ts['support']})" + _chance(ts))
     events = report["takfir_events"]
     table = Table("part", "P", "R", "F1", "support", title="Takfir events (overlap match)")
     for part in ("trigger", "declarer", "target", "ground"):
@@ -79,15 +91,25 @@ def print_report(report: dict[str, Any]) -> None:
     console.print(f"Mode accuracy {_num(events['mode_accuracy'])}, chain accuracy "
                   f"{_num(events['chain_accuracy'])} over {events['matched_events']} "
                   "matched events")
-    table = Table("target", "macro-F1 (FAVOR, AGAINST)", "F1 FAVOR", "F1 AGAINST",
-                  "3-class accuracy", "sentences", "gold FAVOR/AGAINST/NONE", title="Stance")
+    agreement = any("cohen_kappa" in s for s in report["stance"].values())
+    columns = ["target", "macro-F1 (FAVOR, AGAINST)", "F1 FAVOR", "F1 AGAINST",
+               "3-class accuracy", "sentences", "gold FAVOR/AGAINST/NONE"]
+    table = Table(*columns, *(["kappa", "alpha"] if agreement else []), title="Stance")
     for target, s in report["stance"].items():
         counts = s["gold_counts"]
+        extra = [_num(s["cohen_kappa"]), _num(s["krippendorff_alpha"])] if agreement else []
         table.add_row(target, _num(s["macro_f1"]), _num(s["FAVOR"]["f1"]),
                       _num(s["AGAINST"]["f1"]), _num(s["accuracy"]), str(s["n"]),
                       f"{counts.get('FAVOR', 0)}/{counts.get('AGAINST', 0)}/"
-                      f"{counts.get('NONE', 0)}")
+                      f"{counts.get('NONE', 0)}", *extra)
     console.print(table)
+
+
+def _chance(scores: dict[str, Any]) -> str:
+    if "cohen_kappa" not in scores:
+        return ""
+    return (f"; kappa {_num(scores['cohen_kappa'])}, alpha "
+            f"{_num(scores['krippendorff_alpha'])}")
 
 
 def _prf(scores: dict[str, Any]) -> tuple[str, str, str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from pipeline import Workspace
 from pipeline.gold import write_gold
 from pipeline.predictions import replace_predictions
@@ -63,3 +65,21 @@ def test_evaluate_with_gold_for_another_text_fails_clearly(invoke, tmp_path):
     result = invoke("evaluate", "--gold", str(path))
     assert result.exit_code == 1
     assert "g.jsonl:1" in result.stderr and "E403" in result.stderr
+
+
+def test_agreement_between_two_gold_files(invoke, tmp_path):
+    _setup(invoke, tmp_path)
+    path = tmp_path / "gold" / "g.jsonl"
+    record = json.loads(path.read_text())
+    record["annotator"] = "pass-b"
+    record["entities"] = record["entities"][:1]  # pass B missed the ISIS mention
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps(record) + "\n")
+    result = invoke("evaluate", "--gold", str(path), "--against", str(other), "--json")
+    report = json.loads(result.stdout)
+    assert report["annotators"] == ["pass-a", "pass-b"]
+    assert report["entities"]["exact"]["micro"]["f1"] == pytest.approx(2 / 3, abs=1e-4)
+    assert report["takfir_sentences"]["cohen_kappa"] == 1.0
+    assert report["stance"]["ISIS"]["krippendorff_alpha"] == 1.0
+    table = invoke("evaluate", "--gold", str(path), "--against", str(other))
+    assert "kappa 1.000" in table.stdout and "alpha" in table.stdout
