@@ -47,6 +47,18 @@ class Errors(metaclass=_Catalogue):
     E203 = ("workspace {path} was written by schema version {found}, this code expects "
             "{expected}; use a new --workspace or the matching takfir version")
     E204 = "cannot open workspace {path} ({detail})"
+    # Lexicon (shown after "file:line: ").
+    E350 = "no .toml files in the lexicon folder; set ${env} or pass the folder"
+    E351 = "invalid TOML ({detail})"
+    E352 = ("top-level table {key!r} is neither an entry id ('prefix:slug', e.g. "
+            "'per:ahmad_al_hazimi') nor [kinds] or [ambiguous]; rename it")
+    E353 = "entry {id!r}: {problem}; {fix}"
+    E354 = "entry {id!r} is defined twice (also at {other}); keep one and merge the aliases"
+    E355 = ("entry {id!r}: alias {alias!r} is also claimed by {other_id!r} ({other}); "
+            "remove it from one entry, or list it under [ambiguous] with both ids")
+    E356 = "[ambiguous] {surface!r}: {problem}; fix the [ambiguous] table"
+    E357 = ("labels.toml stance target {target!r} lists lexicon id {id!r}, which no "
+            "lexicon file defines; add it to {folder}/entities.toml or correct labels.toml")
     # Gold data.
     E401 = "{where}: malformed JSON ({detail}); each line must be one gold record"
     E402 = ("{where}: schema {found!r}, expected {expected!r}; see annotations/gold/README.md "
