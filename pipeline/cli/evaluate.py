@@ -10,6 +10,8 @@ import typer
 from rich.table import Table
 
 from ..agreement import agreement_report
+from ..baseline import SOURCE as BASELINE_SOURCE
+from ..baseline import keyword_baseline
 from ..errors import TakfirError
 from ..evaluate import evaluate_documents
 from ..gold import load_gold
@@ -25,6 +27,9 @@ def evaluate_cli(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     source: Annotated[list[str], typer.Option(
         help="Prediction sources to score (repeatable).")] = ["rule", "model"],  # noqa: B006
+    baseline: Annotated[bool, typer.Option(
+        "--baseline", help="Score the keyword baselines (lexicon matching, takfir-term "
+                           "sentences, cue-word stance) instead of stored predictions.")] = False,
     against: Annotated[Path | None, typer.Option(
         help="A second annotator's gold: report agreement with --gold instead of scoring "
              "predictions (F1, Cohen's kappa, Krippendorff's alpha).")] = None,
@@ -48,6 +53,15 @@ def evaluate_cli(
             raise typer.Exit(1) from None
         pred_docs = other if other is not None else predicted_documents(
             ws, doc_ids=[d.doc_id for d in gold_docs], sources=source)
+        if baseline:
+            texts = dict(ws.query("SELECT doc_id, text FROM documents"))
+            if any(not d.sentences for d in pred_docs):
+                err_console.print("[red]error:[/red] some gold documents are not segmented; "
+                                  "run `takfir segment` first")
+                raise typer.Exit(1)
+            pred_docs = [keyword_baseline(d.doc_id, d.sha256, texts[d.doc_id], d.sentences)
+                         for d in pred_docs]
+            source = [BASELINE_SOURCE]
     if other is not None:
         report = agreement_report(gold_docs, other)
         report["sources"] = [f"annotator {', '.join(report['annotators'])}"]

@@ -83,3 +83,15 @@ def test_agreement_between_two_gold_files(invoke, tmp_path):
     assert report["stance"]["ISIS"]["krippendorff_alpha"] == 1.0
     table = invoke("evaluate", "--gold", str(path), "--against", str(other))
     assert "kappa 1.000" in table.stdout and "alpha" in table.stdout
+
+
+def test_keyword_baseline_is_scored_on_the_fly(invoke, tmp_path):
+    _setup(invoke, tmp_path)
+    report = json.loads(invoke("evaluate", "--gold", str(tmp_path / "gold"), "--baseline",
+                               "--json").stdout)
+    assert report["sources"] == ["baseline"]
+    # "apostates" is a takfir term in the gold takfir sentence; ISIS is rejected in the second
+    assert report["takfir_sentences"]["f1"] == 1.0
+    assert report["takfir_events"]["trigger"]["tp"] == 1
+    assert report["stance"]["ISIS"]["AGAINST"]["f1"] == 1.0
+    assert report["linking"]["recall_by_id"] == {"org:isis": 1.0}
