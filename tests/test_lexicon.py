@@ -161,7 +161,6 @@ TERMS = {
     "term:kafir": "kafir kaffir kafirs kaffirs kufar kuffar kafirun kafireen Kāfir",
     "term:kufr": "kufr",
     "term:takfir": "takfir takfeer",
-    "term:takfiri": "takfiri takfiris",
     "term:murtad": "murtad murtadd murtadeen murtaddin murtaddun",
     "term:mushrik": "mushrik mushrikin mushrikun mushrikeen",
     "term:shirk": "shirk",
