@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline import Workspace
 from pipeline.gold import load_gold
 from pipeline.ingest import ingest
 from pipeline.lexicon import load_lexicon
 from pipeline.segment import segment
-
-from tests.conftest import REPO
+from tests.conftest import DEMO, REPO, SEED
 
 GOLD = REPO / "annotations" / "gold"
 
 
 @pytest.fixture(scope="module")
-def gold_workspace(tmp_path_factory, request):
-    from pipeline import Workspace
-
-    from tests.conftest import DEMO, SEED
-
+def gold_workspace(tmp_path_factory):
     ws = Workspace(tmp_path_factory.mktemp("gold") / "ws")
     ingest([SEED, DEMO], ws)
     segment(ws)
@@ -48,10 +44,7 @@ def test_gold_file_loads_and_fits_the_segmentation(gold_workspace, path):
 
 
 def test_gold_files_hold_no_seed_text():
-    seed = (REPO.parent / "shared" / "seeds" / "000_3bbeaf2ed3c0de72.txt")
-    if not seed.exists():
-        pytest.skip("the seed is read from ../shared")
-    words = seed.read_text(encoding="utf-8").split()
+    words = SEED.read_text(encoding="utf-8").split()
     probes = {" ".join(words[i:i + 4]) for i in range(0, len(words) - 4, 7)}
     for path in GOLD.rglob("*.jsonl"):
         content = path.read_text(encoding="utf-8")
