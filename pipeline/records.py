@@ -144,3 +144,41 @@ class LabeledDocument:
     takfir: tuple[TakfirEvent, ...] = ()
     sentences: tuple[Span, ...] = ()
     stance: tuple[Stance, ...] = ()
+
+
+# -- plain-JSON forms: spaCy's multiprocessing serializes doc._ values with msgpack ----------
+
+def span_to_json(span: Span | None) -> dict[str, Any] | None:
+    return None if span is None else {"start": span.start, "end": span.end, "kb_id": span.kb_id}
+
+
+def span_from_json(data: dict[str, Any] | None) -> Span | None:
+    return None if data is None else Span(data["start"], data["end"], data.get("kb_id"))
+
+
+def event_to_json(event: TakfirEvent) -> dict[str, Any]:
+    return {"trigger": span_to_json(event.trigger), "declarer": span_to_json(event.declarer),
+            "target": span_to_json(event.target), "ground": span_to_json(event.ground),
+            "mode": event.mode, "chain": event.chain, "score": event.score,
+            "source": event.source}
+
+
+def event_from_json(data: dict[str, Any]) -> TakfirEvent:
+    trigger = span_from_json(data["trigger"])
+    assert trigger is not None
+    return TakfirEvent(trigger, span_from_json(data.get("declarer")),
+                       span_from_json(data.get("target")), span_from_json(data.get("ground")),
+                       data["mode"], bool(data.get("chain")), float(data.get("score", 1.0)),
+                       data.get("source", "rule"))
+
+
+def stance_to_json(stance: Stance) -> dict[str, Any]:
+    return {"start": stance.start, "end": stance.end, "target": stance.target,
+            "label": stance.label, "holder": span_to_json(stance.holder),
+            "score": stance.score, "source": stance.source}
+
+
+def stance_from_json(data: dict[str, Any]) -> Stance:
+    return Stance(data["start"], data["end"], data["target"], data["label"],
+                  span_from_json(data.get("holder")), float(data.get("score", 1.0)),
+                  data.get("source", "rule"))

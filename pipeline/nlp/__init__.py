@@ -1,0 +1,1 @@
+"""spaCy components of the project, registered as factories (see factories.py)."""
