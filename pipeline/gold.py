@@ -55,9 +55,13 @@ def read_gold(path: Path, schema: LabelSchema | None = None
             raise GoldError(Errors.E405.format(where=where, detail=err)) from err
 
 
-def load_gold(path: Path, workspace: Workspace, *, schema: LabelSchema | None = None
-              ) -> list[LabeledDocument]:
-    """Every gold document at ``path``, joined with its workspace document by sha256."""
+def load_gold(path: Path, workspace: Workspace, *, schema: LabelSchema | None = None,
+              skip_missing: bool = False) -> list[LabeledDocument]:
+    """Every gold document at ``path``, joined with its workspace document by sha256.
+
+    With ``skip_missing``, gold for texts the workspace does not hold is passed over (exports
+    of a partial corpus); otherwise it is an error (evaluation must not silently shrink).
+    """
     schema = schema or load_schema()
     texts = {sha: (doc_id, text) for doc_id, sha, text in workspace.query(
         "SELECT doc_id, sha256, text FROM documents")}
@@ -66,6 +70,8 @@ def load_gold(path: Path, workspace: Workspace, *, schema: LabelSchema | None = 
         for number, doc, source in read_gold(file, schema):
             where = f"{file}:{number}"
             if doc.sha256 not in texts:
+                if skip_missing:
+                    continue
                 raise GoldError(Errors.E403.format(where=where, sha=doc.sha256[:12],
                                                    source=source or "the annotated text"))
             doc_id, text = texts[doc.sha256]

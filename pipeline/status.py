@@ -6,9 +6,11 @@ import json
 from typing import Any
 
 from .ingest import display_path
+from .nlp.build import pipeline_config
 from .segment import STAGE as SEGMENT_STAGE
 from .segment import SegmentConfig
-from .store import Workspace
+from .store import Workspace, config_hash
+from .tag import STAGE as TAG_STAGE
 
 
 def workspace_status(workspace: Workspace) -> dict[str, Any]:
@@ -29,6 +31,7 @@ def workspace_status(workspace: Workspace) -> dict[str, Any]:
                  "ORDER BY source_path, line", [last_ingest[0][0]]) if last_ingest else []
     runs = workspace.last_runs()
     current = SegmentConfig().hash
+    tagged = config_hash(pipeline_config(fast=False))
     return {
         "workspace": str(workspace.path),
         "documents": documents[0],
@@ -50,7 +53,11 @@ def workspace_status(workspace: Workspace) -> dict[str, Any]:
              "code_version": r.code_version, "message": r.message}
             for r in runs.itertuples()],
         # Stale = not yet processed with the default configuration of that stage.
-        "stale": {SEGMENT_STAGE: len(workspace.unprocessed(SEGMENT_STAGE, current))},
+        "stale": {SEGMENT_STAGE: len(workspace.unprocessed(SEGMENT_STAGE, current)),
+                  TAG_STAGE: len(workspace.unprocessed(TAG_STAGE, tagged))},
+        "predictions": dict(q("SELECT source, count(*) FROM (SELECT source FROM entities "
+                              "UNION ALL SELECT source FROM takfir_events UNION ALL "
+                              "SELECT source FROM stance) GROUP BY source ORDER BY 1")),
     }
 
 

@@ -21,11 +21,11 @@ def test_status_counts_duplicates_rejections_and_stale_work(workspace, tmp_path)
     assert len(info["near_duplicates"]) == 1 and info["near_duplicates"][0]["similarity"] >= 0.9
     assert [r["code"] for r in info["rejected"]] == ["E102"]
     assert info["languages"].get("fr") == 1 and info["non_english"] == 1
-    assert info["stale"] == {"segment": 3}
+    assert info["stale"] == {"segment": 3, "tag": 3}
     assert [r["stage"] for r in info["last_runs"]] == ["ingest"]
 
     segment(workspace, config=SegmentConfig(method="sentencizer"))
     info = workspace_status(workspace)
     assert info["sentences"] > 0
-    assert info["stale"] == {"segment": 3}  # still stale for the default (parser) settings
+    assert info["stale"] == {"segment": 3, "tag": 3}  # still stale for the default (parser) settings
     assert [r["stage"] for r in info["last_runs"]] == ["ingest", "segment"]

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import evaluate, export, ingest, run, segment, status, tag
+from . import evaluate, export, ingest, network, run, segment, status, tag
 from .common import setup_logging
 
 app = typer.Typer(
@@ -18,7 +18,7 @@ app = typer.Typer(
     rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
 )
-for module in (ingest, segment, tag, status, run, evaluate, export):
+for module in (ingest, segment, tag, status, run, evaluate, export, network):
     module.register(app)
 
 

@@ -1,4 +1,4 @@
-"""`takfir run`: the main job, every stage in order on a corpus (ingest, segment, status)."""
+"""`takfir run`: the main job, every stage in order on a corpus, then a summary."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from typing import Annotated
 
 import typer
 
+from ..export import export
+from ..export.documents import labeled_documents
 from ..ingest import ingest
+from ..network import takfir_network, write_network
 from ..segment import SegmentConfig, segment
 from ..status import workspace_status
+from ..tag import tag
 from .common import DEFAULT_WORKSPACE_PATH, WorkspaceOption, console, open_workspace, progress
 from .ingest import print_report
 from .status import print_status
@@ -21,10 +25,13 @@ def run_cli(
                                                 show_default=False)],
     workspace: WorkspaceOption = DEFAULT_WORKSPACE_PATH,
     fast: Annotated[bool, typer.Option(
-        "--fast", help="No statistical model: rule-based sentence splitting.")] = False,
+        "--fast", help="No statistical model: sentencizer and lexicon rules only.")] = False,
     n_process: Annotated[int, typer.Option(help="Worker processes for spaCy.")] = 1,
+    gold: Annotated[Path, typer.Option(help="Gold used by the exports' best source.")
+                    ] = Path("annotations/gold"),
 ) -> None:
-    """Run every stage on a corpus and print a summary; each stage skips work already done.
+    """Ingest, segment, tag, export (JSONL) and write the takfir network; each stage skips
+    work already done. Outputs go into the workspace folder.
 
     Example: takfir run corpus/demo
     """
@@ -37,6 +44,18 @@ def run_cli(
                             progress=progress("Segmenting"))
         console.print(f"Segmented {segmented.documents:,} documents into "
                       f"{segmented.sentences:,} sentences.")
+        tagged = tag(ws, fast=fast, n_process=n_process, progress=progress("Tagging"))
+        console.print(f"Tagged {tagged.documents:,} documents: {tagged.entities:,} entities, "
+                      f"{tagged.events:,} takfir events, {tagged.stance:,} stance labels.")
+        folder = ws.path.parent
+        path, count = export(ws, fmt="jsonl", out=folder / "export.jsonl", gold=gold)
+        console.print(f"Exported {count:,} documents to {path}.")
+        docs = labeled_documents(ws, source="best", gold=gold)
+        texts = dict(ws.query("SELECT doc_id, text FROM documents"))
+        graph = takfir_network(docs.values(), texts)
+        network = write_network(graph, folder / "network.graphml")
+        console.print(f"Wrote the takfir network to {network}: {graph.number_of_nodes()} "
+                      f"parties, {graph.number_of_edges()} declarations.")
         info = workspace_status(ws)
     print_status(info)
     console.print(f"Done in {time.perf_counter() - started:.1f} s.")

@@ -44,6 +44,8 @@ def print_status(info: dict[str, Any]) -> None:
                       f"(Jaccard {item['similarity']}) from {escape(item['source'])}")
     for item in info["exact_duplicates"]:
         console.print(f"  {escape(item['source'])} = {item['doc_id']}")
+    predictions = ", ".join(f"{source} {n:,}" for source, n in info["predictions"].items())
+    console.print(f"Labels stored: {predictions or 'none yet (run `takfir tag`)'}")
     console.print(f"Rejected in the last ingest: {len(info['rejected'])}")
     for item in info["rejected"]:
         console.print(f"  {escape(item['source'])}: {escape(item['message'])}")

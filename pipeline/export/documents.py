@@ -32,7 +32,7 @@ def labeled_documents(workspace: Workspace, *, source: str = "best",
         return predicted
     golds = {}
     if gold is not None and gold.exists():
-        for doc in load_gold(gold, workspace):
+        for doc in load_gold(gold, workspace, skip_missing=True):
             golds[doc.doc_id] = doc
     if source == "gold":
         return {i: golds.get(i, LabeledDocument(d.sha256, i, "none", sentences=d.sentences))

@@ -10,7 +10,8 @@ from pipeline import Workspace
 from pipeline.cli import app
 
 
-@pytest.mark.parametrize("command", ["ingest", "segment", "status", "run"])
+@pytest.mark.parametrize("command", ["ingest", "segment", "tag", "status", "run", "evaluate",
+                                     "export", "network"])
 def test_every_command_has_help_with_an_example(runner, command):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
@@ -27,12 +28,15 @@ def test_run_on_the_demo_corpus_then_again_changes_nothing(invoke, demo_path, tm
     first = invoke("run", str(demo_path))
     assert first.exit_code == 0, first.stderr
     assert "Segmented" in first.stdout and "Last runs" in first.stdout
+    assert (tmp_path / "ws" / "export.jsonl").exists()
+    assert (tmp_path / "ws" / "network.graphml").exists()
     with Workspace(tmp_path / "ws", read_only=True) as ws:
         docs, sents = len(ws.table("documents")), len(ws.table("sentences"))
     assert docs >= 10 and sents > docs
     second = invoke("run", str(demo_path))
     assert second.exit_code == 0
     assert "Nothing new" in second.stdout and "Segmented 0 documents" in second.stdout
+    assert "Tagged 0 documents" in second.stdout
     with Workspace(tmp_path / "ws", read_only=True) as ws:
         assert (len(ws.table("documents")), len(ws.table("sentences"))) == (docs, sents)
 
@@ -46,7 +50,7 @@ def test_seed_ingest_then_status_shows_one_document_without_boilerplate(invoke, 
     assert info["documents"] == 1
     assert info["removed_lines"] == {"paywall-trailer": 6, "photo-caption": 2,
                                      "photo-credit": 2}
-    assert info["stale"] == {"segment": 1}
+    assert info["stale"] == {"segment": 1, "tag": 1}
     table = invoke("status")
     assert "1 document" in table.stdout and "need `takfir segment`" in table.stdout
 
