@@ -9,16 +9,17 @@ every match, overlapping or not, is also kept in ``doc.spans["lexicon"]``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import filter_spans
 
-from ..lexicon import Lexicon, load_lexicon, normalize, spacy_patterns
+from ..lexicon import Lexicon, LexiconEntry, is_acronym, load_lexicon, normalize, variants
 from ..schema import load_schema
 from .tokens import HyphenMerger
 
@@ -26,7 +27,7 @@ SPANS_KEY = "lexicon"
 
 
 class LexiconRuler:
-    """Matches lexicon entries; patterns load in ``initialize`` (or on first use)."""
+    """Matches lexicon entries; the phrase patterns load in ``initialize`` (or on first use)."""
 
     def __init__(self, nlp: Language, name: str, *, lexicon_path: str | None = None,
                  keep_model_labels: bool = False, overwrite: bool = True) -> None:
@@ -35,38 +36,39 @@ class LexiconRuler:
         self.lexicon_path = lexicon_path
         self.keep_model_labels = keep_model_labels
         self.overwrite = overwrite
-        self.matcher: Matcher | None = None
+        self.phrases: PhraseMatcher | None = None  # normalized forms, on NORM
+        self.acronyms: PhraseMatcher | None = None  # IS, VK, HTS: capitals only, on ORTH
         self.lexicon: Lexicon | None = None
         self.labels: frozenset[str] = frozenset(load_schema().entity_labels)
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
                    nlp: Language | None = None, lexicon_path: str | None = None) -> None:
-        self.lexicon = load_lexicon(Path(lexicon_path or self.lexicon_path)
-                                    if (lexicon_path or self.lexicon_path) else None)
+        path = lexicon_path or self.lexicon_path
+        self.lexicon = load_lexicon(Path(path) if path else None)
         merger = HyphenMerger(self.nlp, "patterns")
-        make_doc = self.nlp.make_doc
-
-        def tokenize(text: str) -> Doc:
-            return merger(make_doc(text))
-
-        self.matcher = Matcher(self.nlp.vocab, validate=False)
-        for pattern in spacy_patterns(self.lexicon, attr="NORM", tokenizer=tokenize):
-            self.matcher.add(f"{pattern['label']}|{pattern['id']}", [pattern["pattern"]])
+        self.phrases = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        self.acronyms = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        for entry, form in lexicon_forms(self.lexicon):
+            key = f"{entry.label}|{entry.id}"
+            pattern = merger(self.nlp.make_doc(form))
+            if is_acronym(form):
+                self.acronyms.add(key, [pattern])
+            else:
+                _set_norms(pattern)
+                self.phrases.add(key, [pattern])
 
     def __call__(self, doc: Doc) -> Doc:
-        if self.matcher is None:
+        if self.phrases is None:
             self.initialize()
         self.set_annotations(doc, self.match(doc))
         return doc
 
     def match(self, doc: Doc) -> list[Span]:
         """Every lexicon match, with label and canonical id (kb_id)."""
-        assert self.matcher is not None
-        saved = [token.norm_ for token in doc]
-        for token in doc:  # NORM patterns compare normalized token text
-            token.norm_ = normalize(token.text) or token.norm_
+        assert self.phrases is not None and self.acronyms is not None
+        saved = _set_norms(doc)  # compare normalized token text; restored below
         try:
-            matches = self.matcher(doc)
+            matches = [*self.phrases(doc), *self.acronyms(doc)]
         finally:
             for token, norm in zip(doc, saved, strict=True):
                 token.norm_ = norm
@@ -87,3 +89,35 @@ class LexiconRuler:
             taken = {i for e in model for i in range(e.start, e.end)}
             ours = [s for s in ours if not any(i in taken for i in range(s.start, s.end))]
         doc.ents = sorted([*model, *ours], key=lambda s: s.start)
+
+
+def lexicon_forms(lexicon: Lexicon) -> Iterator[tuple[LexiconEntry, str]]:
+    """(entry, surface form) for every alias variant; an ambiguous form only for its
+    preferred entry; hyphenated forms also with a space ("al-Baghdadi", "al Baghdadi")."""
+    seen: set[tuple[str, str]] = set()
+    for entry in lexicon.entries:
+        for alias in entry.surfaces:
+            for form in variants(alias):
+                ambiguity = lexicon.ambiguous.get(normalize(form))
+                if ambiguity and ambiguity.prefer != entry.id:
+                    continue
+                for option in dict.fromkeys((form, form.replace("-", " "))):
+                    if (entry.id, option) not in seen:
+                        seen.add((entry.id, option))
+                        yield entry, option
+
+
+@lru_cache(maxsize=500_000)
+def _normalized(text: str) -> str:
+    return normalize(text)
+
+
+def _set_norms(doc: Doc) -> list[str]:
+    """Set each token's NORM to its normalized text; return the previous norms."""
+    saved = []
+    for token in doc:
+        saved.append(token.norm_)
+        key = _normalized(token.text)
+        if key:
+            token.norm_ = key
+    return saved

@@ -7,6 +7,8 @@ tok2vec, and every later component sees the merged tokens.
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -17,25 +19,23 @@ HYPHENS = ("-", "\u2010", "\u2011")
 
 
 class HyphenMerger:
-    """Merges ``prefix - word`` (no spaces between) into one token."""
+    """Merges ``prefix-word`` (no spaces around the hyphen) into one token."""
 
     def __init__(self, nlp: Language, name: str, *, prefixes: tuple[str, ...] = PREFIXES):
         self.name = name
-        self.prefixes = frozenset(p.lower() for p in prefixes)
+        alternatives = "|".join(sorted((re.escape(p) for p in prefixes), key=len, reverse=True))
+        hyphens = "".join(HYPHENS)
+        # found in the text, not by walking every token: most tokens never need a look
+        self.pattern = re.compile(rf"\b(?:{alternatives})[{hyphens}][^\W\d_]+", re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        i = 0
-        while i + 2 < len(doc):
-            first, hyphen, word = doc[i], doc[i + 1], doc[i + 2]
-            if (first.lower_ in self.prefixes and hyphen.text in HYPHENS
-                    and not first.whitespace_ and not hyphen.whitespace_ and word.is_alpha):
-                # "al-Hashimi al-Qurashi": keep chaining if another prefix follows directly
-                spans.append(doc[i:i + 3])
-                i += 3
-            else:
-                i += 1
-        with doc.retokenize() as retokenizer:
-            for span in spans:
-                retokenizer.merge(span)
+        for match in self.pattern.finditer(doc.text):
+            span = doc.char_span(match.start(), match.end())
+            if span is not None and len(span) > 1:
+                spans.append(span)
+        if spans:
+            with doc.retokenize() as retokenizer:
+                for span in spans:
+                    retokenizer.merge(span)
         return doc
