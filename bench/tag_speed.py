@@ -87,8 +87,9 @@ def main(min_words: int = 100_000) -> dict[str, dict[str, float]]:
     print(f"corpus: {bare['words']:,} words")
     print(f"bare nlp.pipe (en_core_web_sm): {bare['words_per_s']:>9,.0f} words/s, "
           f"peak RSS {bare['peak_rss_mb']:,.0f} MB")
+    ratio = ours["words_per_s"] / bare["words_per_s"]
     print(f"takfir tag:                     {ours['words_per_s']:>9,.0f} words/s, "
-          f"peak RSS {ours['peak_rss_mb']:,.0f} MB, ratio {ours['words_per_s'] / bare['words_per_s']:.3f}")
+          f"peak RSS {ours['peak_rss_mb']:,.0f} MB, ratio {ratio:.3f}")
     print(f"takfir tag --fast:              {fast['words_per_s']:>9,.0f} words/s, "
           f"peak RSS {fast['peak_rss_mb']:,.0f} MB")
     return results
