@@ -50,12 +50,17 @@ class LexiconRuler:
         self.acronyms = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         for entry, form in lexicon_forms(self.lexicon):
             key = f"{entry.label}|{entry.id}"
-            pattern = merger(self.nlp.make_doc(form))
+            plain = self.nlp.make_doc(form)
+            merged = merger(self.nlp.make_doc(form))
+            # both tokenizations: with the merger in the pipeline ("al-Baghdadi" one token)
+            # and without it ("al", "-", "Baghdadi")
+            patterns = [merged] if len(merged) == len(plain) else [merged, plain]
             if is_acronym(form):
-                self.acronyms.add(key, [pattern])
+                self.acronyms.add(key, patterns)
             else:
-                _set_norms(pattern)
-                self.phrases.add(key, [pattern])
+                for pattern in patterns:
+                    _set_norms(pattern)
+                self.phrases.add(key, patterns)
 
     def __call__(self, doc: Doc) -> Doc:
         if self.phrases is None:
