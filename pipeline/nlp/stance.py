@@ -1,16 +1,354 @@
-"""Stance tagger (being written: see the taggers issue)."""
+"""Stance tagger: per sentence and per target of labels.toml ``[stance.targets]``, the holder's
+FAVOR / AGAINST / NONE (GUIDELINES.md §5), from rules over the parse and the takfir events.
+
+Rules, strongest first: asserted or implied takfir on a target (``doc._.takfir_events``) is
+AGAINST it, held by the declarer; a verb or noun of opposing or supporting gives its polarity
+to the targets in its complements, held by its subject (refusal and prevention turn support
+into opposition, negation cancels); an evaluation of a target in a copular clause or a
+quotation is its speaker's (or the author's) stance. Mixed cues: the main clause and then the
+later cue win (§5.8).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+from spacy.training import Example
+
+from ..errors import ConfigError
+from ..lexicon import Lexicon, load_lexicon, normalize
+from ..records import Span, Stance, TakfirEvent, event_from_json, stance_to_json
+from ..schema import load_schema
+from . import stance_rules as R
+
+SOURCE = "rule"
+STANCE_MODES = frozenset(["asserted", "implied"])  # §5.5: these takfir modes set AGAINST
+CLASS_MODE = "doctrinal"  # AGAINST only when the class names the target
+VERDICT_KINDS = frozenset(["verdict_noun", "verdict_adj", "verdict_verb", "charge_noun",
+                           "charge_verb", "act_noun"])
+MODALS = frozenset(["would", "could", "will", "might", "may", "should", "shall", "can"])
+PLEDGE = frozenset(["pledge", "swear", "allegiance", "oath"])
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One piece of evidence for a sentence's stance toward a target."""
+
+    target: str
+    label: str
+    holder: SpacySpan | None
+    priority: int  # 3 takfir event, 2 cue word, 1 evaluation, 0 complaint about a quote
+    position: int
+    concessive: bool = False
+
+    @property
+    def rank(self) -> tuple[bool, bool, int]:
+        """§5.8: main clause first, then any cue over a complaint verb, then the later."""
+        return (not self.concessive, self.priority > 0, self.position)
 
 
 class StanceTagger:
+    """Writes ``doc._.stance``: one ``stance_to_json`` dict per sentence and target."""
+
     def __init__(self, nlp: Language, name: str, *, labels_path: str | None = None,
                  lexicon_path: str | None = None) -> None:
+        self.nlp = nlp
         self.name = name
+        self.labels_path = labels_path
+        self.lexicon_path = lexicon_path
+        self.index: R.TargetIndex | None = None
+        self.lexicon: Lexicon | None = None
+        self.none_label = "NONE"
+        self.pledge_forms: frozenset[str] = frozenset()
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
+                   nlp: Language | None = None, labels_path: str | None = None,
+                   lexicon_path: str | None = None) -> None:
+        labels = labels_path or self.labels_path
+        lexicon = lexicon_path or self.lexicon_path
+        schema = load_schema(Path(labels) if labels else None)
+        missing = {R.FAVOR, R.AGAINST} - set(schema.stance_labels)
+        if missing or len(schema.stance_labels) != 3:
+            raise ConfigError(f"labels.toml [stance] labels {list(schema.stance_labels)}: the "
+                              f"stance tagger needs {R.FAVOR}, {R.AGAINST} and one neutral "
+                              "label; fix [stance] labels")
+        self.none_label = next(x for x in schema.stance_labels if x not in (R.FAVOR, R.AGAINST))
+        self.lexicon = load_lexicon(Path(lexicon) if lexicon else None,
+                                    labels_path=Path(labels) if labels else None)
+        self.index = R.TargetIndex.build(schema.stance_targets, self.lexicon)
+        baya = self.lexicon.lookup("bay'a")  # the oath of allegiance, in all its spellings
+        self.pledge_forms = frozenset(normalize(f) for f in (baya.surfaces if baya else ()))
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.stance = []
+        if self.index is None:
+            self.initialize()
+        self.set_annotations(doc, self.match(doc))
         return doc
+
+    def match(self, doc: Doc) -> list[Stance]:
+        """One Stance per sentence and target (NONE where no rule fires)."""
+        assert self.index is not None and self.lexicon is not None
+        lexicon_spans = list(doc.spans.get("lexicon", []))
+        mentions = R.find_mentions(doc, self.index, lexicon_spans)
+        regions = R.quote_regions(doc)
+        events = [event_from_json(e) for e in (doc._.takfir_events or [])]
+        covered = {(e.trigger.start, e.trigger.end) for e in events}
+        verdicts = [s for s in lexicon_spans if s.kb_id_ in self.lexicon.by_id
+                    and self.lexicon.by_id[s.kb_id_].kind in VERDICT_KINDS
+                    and (s.start_char, s.end_char) not in covered]
+        out: list[Stance] = []
+        last_speaker: SpacySpan | None = None
+        for sent in doc.sents:
+            said_by = R.speaker(sent, regions) if doc.has_annotation("DEP") else None
+            if said_by is None and sent.start > 0 and R.in_quote(sent.start + 1, regions):
+                said_by = last_speaker
+            last_speaker = said_by or last_speaker
+            inside = [m for m in mentions if sent.start <= m.head < sent.end]
+            context = _Context(doc, sent, inside, mentions, regions, said_by, verdicts)
+            cues = list(self._event_cues(context, events))
+            if context.parsed:  # the word rules read the dependency parse
+                cues += [*self._word_cues(context), *self._evaluation_cues(context)]
+            for target in self.index.targets:
+                best = max((c for c in cues if c.target == target), default=None,
+                           key=lambda c: c.rank)
+                label = best.label if best else self.none_label
+                holder = (Span(best.holder.start_char, best.holder.end_char)
+                          if best and best.holder is not None else None)
+                score = {3: 0.9, 2: 0.8, 1: 0.6, 0: 0.6}[best.priority] if best else 0.9
+                out.append(Stance(sent.start_char, sent.end_char, target, label, holder, score,
+                                  SOURCE))
+        return out
+
+    def set_annotations(self, doc: Doc, stances: list[Stance]) -> None:
+        doc._.stance = [stance_to_json(s) for s in stances]
+
+    # -- rules -------------------------------------------------------------------------------
+
+    def _event_cues(self, ctx: _Context, events: list[TakfirEvent]) -> Iterable[Cue]:
+        """Asserted/implied takfir on a target, or doctrinal takfir whose class names it."""
+        sent = ctx.sent
+        for event in events:
+            if not sent.start_char <= event.trigger.start < sent.end_char:
+                continue
+            if event.target is None or event.mode not in STANCE_MODES | {CLASS_MODE}:
+                continue
+            span = ctx.doc.char_span(event.target.start, event.target.end,
+                                     alignment_mode="expand")
+            if span is None:
+                continue
+            in_span = [m for m in ctx.all_mentions if span.start <= m.head < span.end]
+            if event.mode == CLASS_MODE:
+                targets = {m.target for m in in_span}
+            elif not ctx.parsed:
+                targets = {m.target for m in in_span[-1:]}  # English heads come last
+            else:
+                root = _np_head(span)
+                heads = {root.i, *(c.i for c in root.conjuncts)}
+                targets = {m.target for m in in_span if m.head in heads}
+                if not targets:  # "the group's leadership infidels" parses as one phrase
+                    targets = {m.target for m in in_span
+                               if ctx.doc[m.head].head.i in heads
+                               and ctx.doc[m.head].dep_ not in ("poss", "compound")}
+                assert self.index is not None
+                if event.target.kb_id in self.index.by_kb:
+                    targets.add(self.index.by_kb[event.target.kb_id])
+            holder = None
+            if event.declarer is not None:
+                holder = ctx.doc.char_span(event.declarer.start, event.declarer.end,
+                                           alignment_mode="expand")
+            else:
+                trigger = ctx.doc.char_span(event.trigger.start, event.trigger.end,
+                                            alignment_mode="expand")
+                if trigger is None or ctx.parsed and any(
+                        R.is_passive(t) for t in [trigger.root, *trigger.root.ancestors]):
+                    continue  # §5.5: no declarer because of a passive -> no stance
+                holder = ctx.said_by if R.in_quote(trigger.start, ctx.regions) else None
+            for target in targets:
+                yield Cue(target, R.AGAINST, holder, 3, span.start)
+
+    def _word_cues(self, ctx: _Context) -> Iterable[Cue]:
+        """Verbs and nouns of opposing or supporting, applied to the targets they govern."""
+        assert self.index is not None
+        for token in ctx.sent:
+            found = self._polarity(token, ctx)
+            if found is None:
+                continue
+            label, region = found
+            holder = self._holder(token, ctx)
+            if R.is_passive(token):
+                holder = R.passive_agent(token)
+                if holder is None:
+                    continue  # agentless passive: a neutral report (§5.4)
+            if R.negated(token):
+                if label == R.AGAINST or token.lemma_.lower() not in ("support", "trust",
+                                                                      "praise", "defend"):
+                    continue  # negation cancels; "did not support" flips
+                label = R.AGAINST
+            if (stop := R.governed_by(token, R.REFUSE | R.PREVENT)) is not None:
+                if label == R.AGAINST:
+                    continue
+                label = R.AGAINST
+                if stop.lemma_.lower() in R.PREVENT:
+                    holder = self._holder(stop, ctx)
+            elif R.governed_by(token, frozenset(["want", "try", "plan", "begin", "start",
+                                                 "decide", "continue"])) is None and any(
+                    c.lower_ in MODALS and c.dep_ == "aux" for c in token.children) and \
+                    label == R.FAVOR and token.lemma_.lower() not in ("support", "praise"):
+                continue  # "would join": not a stance yet
+            region_ids = {t.i for t in region}
+            held = set(range(holder.start, holder.end)) if holder is not None else set()
+            hits = [m for m in ctx.mentions if m.head in region_ids and m.head not in held]
+            own = {m.target for m in ctx.mentions if m.head in held}
+            targets = {m.target for m in hits} - own  # "ISIS ... dissent within its ranks"
+            if not hits and token.lemma_.lower() in R.IMPLICIT_GROUP:
+                group = R.last_group(ctx.doc, token.i, ctx.all_mentions, self.index)
+                targets = {group} if group else set()
+            if label == R.FAVOR and (token.lemma_.lower() in PLEDGE
+                                     or normalize(token.text) in self.pledge_forms):
+                targets |= {g for g, lead in self.index.leadership_of.items() if lead in targets}
+            priority = 0 if token.lemma_.lower() in R.SAY else 2  # "..., Samir complained"
+            for target in targets:
+                yield Cue(target, label, holder, priority, token.i, R.concessive(token))
+
+    def _polarity(self, token: Token, ctx: _Context) -> tuple[str, list[Token]] | None:
+        """The cue's label and the tokens it applies to, or None if the token is no cue."""
+        lemma = token.lemma_.lower()
+        preps = {c.lower_: c for c in token.children if c.dep_ == "prep"}
+        if token.pos_ in ("VERB", "AUX"):
+            region = list(R.object_region(token))
+            if lemma in ("fight", "die"):  # fight X / against X; fight for X / to live in X
+                favor = [t for c in token.children
+                         if c.dep_ in ("xcomp", "advcl") or c.lower_ in R.FAVOR_PREPS
+                         for t in c.subtree]
+                if favor:
+                    return R.FAVOR, favor
+                against = [t for c in token.children if c.dep_ == "dobj"
+                           or c.lower_ in ("against", "with", "on") for t in c.subtree]
+                return (R.AGAINST, against) if lemma == "fight" else None
+            if lemma == "turn":
+                if "to" in preps:
+                    return R.FAVOR, list(preps["to"].subtree)
+                if {"against", "on"} & set(preps):
+                    return R.AGAINST, region
+                return None
+            if lemma in ("take", "drive", "crack"):
+                objects = [c.lemma_.lower() for c in token.children]
+                return (R.AGAINST, region) if {"control", "out", "down"} & set(objects) \
+                    else None
+            if lemma in R.LABELING:
+                return self._labeling(token, region, ctx)
+            if lemma in R.AGAINST_VERBS:
+                return R.AGAINST, region
+            if lemma in R.FAVOR_VERBS:
+                return R.FAVOR, region
+            return None
+        if token.pos_ in ("NOUN", "PROPN"):
+            supports = lemma in R.FAVOR_NOUNS or normalize(token.text) in self.pledge_forms
+            if not supports and lemma not in R.AGAINST_NOUNS:
+                return None
+            region = [t for c in token.children if c.dep_ == "prep" for t in c.subtree]
+            if token.dep_ == "dobj" and token.head.pos_ == "VERB":
+                region += [t for c in token.head.children if c.dep_ == "prep"
+                           for t in c.subtree]
+            verb = token.head.head
+            if token.dep_ == "pobj" and token.head.lower_ in ("in", "during") and \
+                    verb.lemma_.lower() in ("die", "perish", "fall", "kill"):
+                region += [t for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                           for t in R.noun_phrase(c)]  # "X dies in a US raid"
+            return (R.FAVOR if supports else R.AGAINST), region
+        return None
+
+    def _labeling(self, token: Token, region: list[Token], ctx: _Context
+                  ) -> tuple[str, list[Token]] | None:
+        """'called them Khawarij', 'declared the caliph an apostate' (when no event covers it),
+        'describes ISIS as the caliphate God promised'."""
+        if any(c.lower_ in MODALS for c in token.children) or R.negated(token) or \
+                ctx.sent.text.rstrip().endswith("?"):
+            return None
+        words = {t.lower_ for t in region}
+        region_ids = {t.i for t in region}
+        if any(s.start in region_ids for s in ctx.verdicts) or words & R.PEJORATIVE:
+            return R.AGAINST, region
+        if token.lemma_.lower() in ("describe", "call", "consider", "regard", "view") and \
+                words & R.POS_EVAL - {"islamic", "islam"}:
+            return R.FAVOR, region
+        return None
+
+    def _holder(self, token: Token, ctx: _Context) -> SpacySpan | None:
+        """The cue's subject (name > description > pronoun); the speaker for 'I'/'we' in a
+        quotation; None (the author) for a first person outside quotations."""
+        if token.pos_ in ("NOUN", "PROPN"):
+            owners = [c for c in token.children if c.dep_ in ("poss", "compound")]
+            if owners:
+                owner = owners[0]
+                if owner.pos_ != "PRON":
+                    return R.noun_phrase(owner)
+            subject = R.subject_of(token.head) if token.head is not token else None
+        else:
+            subject = R.subject_of(token)
+        quoted = R.in_quote(token.i, ctx.regions)
+        if subject is None:
+            return ctx.said_by if quoted else None
+        if subject.lower_ in R.FIRST_PERSON:
+            return ctx.said_by if quoted else None
+        return R.noun_phrase(subject)
+
+    def _evaluation_cues(self, ctx: _Context) -> Iterable[Cue]:
+        """A target evaluated in a copular clause ('ISIS was a prison') or, inside a quotation,
+        by what it is said to do ('the emirs steal')."""
+        for mention in ctx.mentions:
+            head = ctx.doc[mention.head]
+            if head.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            quoted = R.in_quote(head.i, ctx.regions)
+            verbs = [head.head, *(c for c in head.head.children if c.dep_ == "conj"
+                                  and not any(d.dep_ in R.SUBJECTS for d in c.children))]
+            for verb in verbs:
+                label = self._evaluate(verb, mention, quoted)
+                if label:
+                    holder = ctx.said_by if quoted or ctx.sent_quoted else None
+                    yield Cue(mention.target, label, holder, 1, verb.i, R.concessive(verb))
+
+    @staticmethod
+    def _evaluate(verb: Token, mention: R.Mention, quoted: bool) -> str | None:
+        words = {t.lower_ for c in verb.children if c.dep_ in ("attr", "acomp", "oprd",
+                                                               "dobj", "prep")
+                 for t in c.subtree if not mention.start <= t.i < mention.end}
+        copular = verb.lemma_.lower() in R.COPULAS
+        if quoted and verb.lemma_.lower() in R.NEG_ACTS and not R.negated(verb):
+            return R.AGAINST
+        if words & (R.NEG_EVAL if copular or quoted else R.STRONG_NEG):
+            return None if R.negated(verb) else R.AGAINST
+        if words & R.POS_EVAL and copular:
+            return R.AGAINST if R.negated(verb) else R.FAVOR
+        return None
+
+
+def _np_head(span: SpacySpan) -> Token:
+    """The head noun of a phrase even when the parser attached it outside: the rightmost
+    token governed from outside that is no possessor."""
+    tops = [t for t in span if not span.start <= t.head.i < span.end or t.head is t]
+    nouns = [t for t in tops if t.dep_ not in ("poss", "case", "det", "punct")]
+    return (nouns or tops or [span.root])[-1]
+
+
+class _Context:
+    """What the rules need about one sentence."""
+
+    def __init__(self, doc: Doc, sent: SpacySpan, mentions: list[R.Mention],
+                 all_mentions: list[R.Mention], regions: list[tuple[int, int]],
+                 said_by: SpacySpan | None, verdicts: list[SpacySpan]) -> None:
+        self.doc = doc
+        self.sent = sent
+        self.mentions = mentions
+        self.all_mentions = all_mentions
+        self.regions = regions
+        self.said_by = said_by
+        self.verdicts = verdicts
+        self.sent_quoted = any(R.in_quote(t.i, regions) for t in sent)
+        self.parsed = doc.has_annotation("DEP")

@@ -1,0 +1,425 @@
+"""Syntactic rules of the takfir extractor: verdict frames, argument spans, mode and chain cues.
+
+Pure functions over spaCy tokens, written from GUIDELINES.md §3-4 and general English syntax.
+The component (``takfir.py``) decides which words are candidate triggers; this module says,
+for one trigger, who declares whom, on what ground, and in which mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+# Verbs that pronounce a verdict on an object ("declared X apostates", "called X kuffar").
+DECLARE_VERBS = frozenset({
+    "declare", "call", "consider", "deem", "brand", "pronounce", "label", "count", "regard",
+    "denounce", "dismiss", "judge", "name", "term", "proclaim", "make", "find", "treat", "view",
+    "see", "rule", "condemn", "excommunicate", "decree", "hold", "think", "believe", "class",
+    "classify", "execute", "kill", "shoot", "behead", "jail", "imprison", "punish", "arrest",
+    "detain", "sentence", "try", "convict", "accuse", "charge", "suspect", "issue", "dub"})
+# Verbs whose content clause carries the declarer's verdict ("argued that X were infidels").
+REPORT_VERBS = frozenset({
+    "say", "tell", "argue", "believe", "teach", "hold", "claim", "announce", "declare", "state",
+    "think", "consider", "insist", "write", "preach", "maintain", "assert", "confess", "admit",
+    "warn", "rule", "decide", "conclude", "add", "explain", "shout", "tweet", "post", "reply",
+    "answer", "proclaim", "decree", "agree", "know", "feel", "accuse", "suggest", "imply",
+    "hint", "ask", "wonder", "fear", "threaten", "deny", "reject"})
+COPULAS = frozenset({"be", "become", "remain", "seem", "appear", "stay"})
+ACT_VERBS = frozenset({"declare", "pronounce", "make", "issue", "practise", "practice",
+                       "perform", "carry", "apply", "level", "impose", "pass", "launch"})
+ACCUSE_VERBS = frozenset({"accuse", "charge", "convict", "suspect", "try", "sentence",
+                          "denounce", "condemn"})
+CHARGE_NOUNS = frozenset({"charge", "accusation", "suspicion", "verdict", "declaration",
+                          "fatwa", "ruling", "judgement", "judgment", "sentence", "conviction",
+                          "allegation", "count", "crime", "grounds", "ground"})
+ENACT_VERBS = frozenset({"execute", "kill", "shoot", "behead", "jail", "imprison", "punish",
+                         "arrest", "detain", "sentence", "try", "convict", "hang", "stone",
+                         "crucify", "torture", "expel", "condemn", "declare", "denounce",
+                         "regard", "treat", "see", "view", "dismiss", "describe", "count"})
+ARG_PREPS = frozenset({"on", "against", "of", "upon", "over"})
+DOCUMENT_NOUNS = frozenset({"leaflet", "statement", "notice", "video", "recording", "letter",
+                            "book", "article", "message", "post", "pamphlet", "audio",
+                            "communique", "communiqué", "document", "report", "tweet", "poster",
+                            "speech", "sermon", "fatwa", "bulletin", "magazine", "issue"})
+NEGATING_VERBS = frozenset({"refuse", "decline", "deny", "reject", "refrain", "fail",
+                            "withhold", "abstain", "avoid", "retract", "oppose", "forbid",
+                            "refusal", "rejection", "denial"})
+NEUTRALIZING = frozenset({"hesitate", "doubt", "stop", "only"})  # "did not hesitate to call"
+NEGATIVE_SUBJECTS = frozenset({"none", "nobody", "noone", "neither"})
+MODALS = frozenset({"would", "could", "will", "might", "may", "can", "shall", "should", "'d",
+                    "'ll", "wo", "ca"})
+HYPOTHETICAL_WORDS = frozenset({"threaten", "plan", "fear", "ask", "want", "lead", "risk",
+                                "intend", "wonder", "whether", "if", "unless", "logic",
+                                "consequence", "threat", "danger", "question", "expect"})
+IMPLIED_WORDS = frozenset({"suggestion", "suggest", "hint", "imply", "insinuate",
+                           "insinuation", "amount", "treat", "implication", "allusion",
+                           "innuendo", "effectively", "tantamount"})
+CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
+CLASS_WORDS = frozenset({"whoever", "whomever", "anyone", "anybody", "everyone", "everybody",
+                         "someone", "somebody", "whosoever"})
+CLASS_DETS = frozenset({"every", "any", "each", "whoever", "whichever", "all", "most"})
+RECIPROCALS = frozenset({"another", "other"})
+QUANTITY_WORDS = frozenset({"half", "most", "majority", "much", "many", "all", "nearly"})
+RELATIVE_PRONOUNS = frozenset({"who", "whom", "that", "which", "whose"})
+REFLEXIVES = frozenset({"himself", "herself", "itself", "themselves", "myself", "yourself",
+                        "ourselves", "yourselves"})
+REASON_MARKS = frozenset({"because", "since", "for", "as"})
+REASON_PREPS = frozenset({"for", "over", "by"})
+DEFINITION_VERBS = frozenset({"mean", "refer", "define", "denote", "signify", "designate"})
+DEFINITION_NOUNS = frozenset({"idea", "notion", "concept", "meaning", "sense", "definition",
+                              "term", "word", "label", "name", "view", "theory"})
+EXCUSE_WORDS = frozenset({"excuse", "forgive", "pardon", "exempt", "tolerate", "accept",
+                          "excusing"})
+REFUSAL_WORDS = frozenset({"fail", "refuse", "refrain", "hesitate", "decline", "withhold",
+                           "reluctance", "reluctant", "refusal", "failure", "silence",
+                           "abstain", "unwilling"})
+MUSLIM_WORDS = frozenset({"muslim", "muslims", "brother", "brothers", "believer", "believers"})
+NON_MUSLIM = frozenset({"christian", "christians", "jew", "jews", "jewish", "yazidi", "yazidis",
+                        "crusader", "crusaders", "coalition", "american", "americans",
+                        "pilot", "pilots", "westerner", "westerners", "hindu", "hindus",
+                        "russian", "russians", "israeli", "israelis", "atheist", "atheists"})
+FIRST_PERSON = frozenset({"i", "me", "we", "us"})
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})  # OntoNotes names (§3.7)
+PUNCT_EDGE = frozenset({'"', "'", "(", ")", "[", "]", ",", ";", ":", ".", "—", "–", "-", "?",
+                        "!", "'s", "’s", "’"})
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """How a trigger takes its arguments: the verb pronouncing it, and who it is said of."""
+
+    verb: Token | None  # the declaring or enacting verb, if any
+    target: Token | None  # head of the target phrase
+    declarer: Token | None  # head of the declarer phrase
+    act: bool  # a reported act of declaring (generic-capable) vs a proposition
+    target_span: tuple[int, int] | None = None  # token range when not a whole phrase
+
+
+def children(token: Token, *deps: str) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def first_child(token: Token, *deps: str) -> Token | None:
+    found = children(token, *deps)
+    return found[0] if found else None
+
+
+def path_up(token: Token) -> Iterator[Token]:
+    """The token and its heads up to the root of its sentence."""
+    while True:
+        yield token
+        if token.head.i == token.i:
+            return
+        token = token.head
+
+
+def is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (
+        verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl") and not children(verb, "nsubj"))
+
+
+def subject_of(verb: Token) -> Token | None:
+    """Active subject, or the agent of a passive; relative pronouns resolve to antecedents."""
+    subj = first_child(verb, "nsubj", "csubj")
+    if subj is None and is_passive(verb):
+        agent = first_child(verb, "agent") or next(
+            (c for c in children(verb, "prep") if c.lower_ == "by"), None)
+        subj = first_child(agent, "pobj") if agent is not None else None
+    if subj is None and verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.pos_ in (
+            "VERB", "AUX") and (verb.dep_ != "advcl" or verb.tag_ in ("VBG", "VBN")
+                                and not children(verb, "mark")):
+        return subject_of(verb.head)
+    return resolve(subj)
+
+
+def patient_of(verb: Token, exclude: Token | None = None) -> Token | None:
+    """Object of an active verb, subject of a passive one, else the antecedent of a relative."""
+    for dep in ("dobj", "dative", "nsubjpass"):
+        for c in children(verb, dep):
+            if exclude is None or c.i != exclude.i:
+                return resolve(c)
+    if verb.dep_ in ("acl", "relcl") and verb.tag_ == "VBN":
+        return verb.head
+    return None
+
+
+def resolve(token: Token | None) -> Token | None:
+    """A relative pronoun stands for the noun its clause modifies."""
+    if token is not None and token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+        return token.head.head
+    return token
+
+
+def find_frame(t: Token, kind: str) -> Frame | None:
+    """Where the verdict word ``t`` gets its target and declarer, by its lexicon kind."""
+    if kind in ("verdict_noun", "verdict_adj", "phrase"):
+        return _predicate_frame(t)
+    if kind == "act_noun":
+        return _act_frame(t)
+    if kind == "charge_noun":
+        return _charge_frame(t)
+    if kind == "verdict_verb":
+        if t.pos_ not in ("VERB", "AUX"):
+            return _act_frame(t)
+        return Frame(t, patient_of(t), subject_of(t), act=True)
+    if kind == "phrase_verb":
+        subj = subject_of(t)
+        return Frame(None, subj, None, act=False) if subj is not None else None
+    if kind == "charge_verb":
+        subj = resolve(first_child(t, "nsubj"))
+        if subj is None or any(c.lower_ == "in" for c in t.children):
+            return None
+        return Frame(None, subj, None, act=False)
+    return None
+
+
+def _predicate_frame(t: Token) -> Frame | None:
+    frame = _predicate_frame_at(t)
+    head = t.head
+    if frame is None and t.dep_ == "conj" and head.dep_ in ("dobj", "dative") and (
+            head.head.lemma_ in DECLARE_VERBS):  # "declared [him and his followers infidels]"
+        mods = [c for c in t.lefts if c.dep_ in ("poss", "compound", "det", "amod")]
+        end = mods[0].left_edge.i if mods and mods[0].lower_ not in ("a", "an") else t.i
+        return Frame(head.head, None, None, act=True, target_span=(head.left_edge.i, t.i)
+                     if end == t.i else (head.left_edge.i, t.i))
+    if frame is None and t.dep_ == "conj" and t.head.pos_ in ("NOUN", "PROPN", "ADJ"):
+        frame = _predicate_frame_at(t.head)  # "called them Khawarij and later apostates"
+    return frame
+
+
+def _predicate_frame_at(t: Token) -> Frame | None:
+    head = t.head
+    subj = first_child(t, "nsubj", "nsubjpass")
+    if subj is not None and subj.lower_ not in REFLEXIVES:  # small clause: "declared [X Y]"
+        verb = head if head.i != t.i and head.lemma_ in DECLARE_VERBS | REPORT_VERBS else None
+        return Frame(verb, resolve(subj), None, act=verb is not None and verb.lemma_ in
+                     DECLARE_VERBS and t.dep_ != "ccomp" or _is_act_verb(verb))
+    if t.dep_ in ("attr", "acomp") and head.lemma_ in COPULAS:
+        target = first_child(head, "nsubj", "csubj", "nsubjpass")
+        if target is not None and target.lower_ in REFLEXIVES:
+            target = next((c for c in children(head, "nsubj") if c.lower_ not in REFLEXIVES),
+                          None)
+        if target is None and head.dep_ == "pcomp":  # "executed for being disbelievers"
+            verb = head.head.head
+            return Frame(verb, patient_of(verb), None, act=False)
+        if target is None and head.dep_ in ("relcl", "acl"):
+            target = head.head
+        if target is None:  # misparsed class subject: "those who ... are themselves kaffirs"
+            target = next((x for x in reversed(list(t.sent[:head.i - t.sent.start]))
+                           if x.lower_ in CLASS_WORDS | {"those", "whosoever"}), None)
+            if target is not None:
+                return Frame(None, target, None, act=False, target_span=(target.i, head.i))
+        return Frame(None, resolve(target), None, act=False) if target is not None else None
+    if t.dep_ in ("oprd", "xcomp", "ccomp", "dobj", "attr", "acomp", "advcl") and (
+            head.lemma_ in DECLARE_VERBS):
+        other = patient_of(head, exclude=t)
+        if other is not None and other.i != t.i:
+            return Frame(head, other, None, act=True)
+        if t.dep_ == "dobj":  # "declared the group's leadership infidels": one noun phrase
+            mods = [c for c in t.lefts if c.dep_ in ("poss", "compound", "nmod", "nummod")]
+            dets = [c for c in t.lefts if c.dep_ == "det"]
+            if mods and dets and dets[0].i < mods[0].left_edge.i:
+                return Frame(head, None, None, act=True, target_span=(dets[0].i, t.i))
+            if mods:
+                return Frame(head, None, None, act=True,
+                             target_span=(mods[0].left_edge.i, t.i))
+        return None
+    if t.dep_ == "pobj" and head.lower_ in ("as", "among", "like") and head.head.i != head.i:
+        anchor = head.head
+        if anchor.pos_ in ("NOUN", "PROPN", "PRON"):  # "the brothers as apostates"
+            return Frame(anchor.head if anchor.head.pos_ == "VERB" else None, anchor, None,
+                         act=True)
+        if anchor.lemma_ in ENACT_VERBS | DECLARE_VERBS or anchor.pos_ in ("VERB", "AUX"):
+            target = patient_of(anchor)
+            if target is None and anchor.lemma_ in COPULAS:
+                target = first_child(anchor, "nsubj")
+            if target is not None:
+                return Frame(anchor, target, None, act=anchor.lemma_ != "count"
+                             or not is_passive(anchor))
+        return None
+    if t.dep_ in ("amod", "compound", "nmod") and head.pos_ in ("NOUN", "PROPN"):
+        return Frame(None, head, None, act=False,
+                     target_span=(t.i + 1, max(head.i, head.right_edge.i) + 1))
+    if t.pos_ in ("NOUN", "PROPN"):  # "the Daesh apostates", "ISIS's apostate judges"
+        mods = [c for c in t.lefts if c.dep_ in ("compound", "poss") and c.ent_type_]
+        if mods:
+            return Frame(None, None, None, act=False, target_span=(mods[0].left_edge.i, t.i))
+    return None
+
+
+def _is_act_verb(verb: Token | None) -> bool:
+    return verb is not None and verb.lemma_ in DECLARE_VERBS - REPORT_VERBS
+
+
+def _act_frame(t: Token) -> Frame | None:
+    """'declared takfir on X', 'the excommunication of X', 'excommunicated X'."""
+    verb = t.head if t.dep_ in ("dobj", "nsubjpass", "attr") and t.head.pos_ in (
+        "VERB", "AUX") else None
+    target = None
+    for holder in (t, verb):
+        if holder is None:
+            continue
+        for prep in children(holder, "prep"):
+            if prep.lower_ in ARG_PREPS and (holder is t or prep.lower_ != "of"):
+                target = first_child(prep, "pobj")
+                if target is not None:
+                    break
+        if target is not None:
+            break
+    if verb is not None and verb.lemma_ not in ACT_VERBS and target is None:
+        return None
+    if target is None and verb is None:
+        return None
+    declarer = subject_of(verb) if verb is not None else resolve(first_child(t, "poss"))
+    return Frame(verb, target, declarer, act=True)
+
+
+def _charge_frame(t: Token) -> Frame | None:
+    """'accused X of apostasy', 'on charges of unbelief', 'executed for apostasy'."""
+    if t.dep_ != "pobj":
+        if t.dep_ == "dobj" and t.head.lemma_ in ("commit", "accuse", "charge"):
+            verb = t.head
+            return Frame(verb, subject_of(verb), None, act=False)
+        return None
+    prep = t.head
+    anchor = prep.head
+    if prep.lower_ == "of" and anchor.lemma_ in ACCUSE_VERBS and anchor.pos_ == "VERB":
+        return Frame(anchor, patient_of(anchor), subject_of(anchor), act=True)
+    if prep.lower_ == "of" and anchor.lemma_ in CHARGE_NOUNS:
+        relcl = first_child(anchor, "relcl", "acl")
+        target = None
+        for p in children(relcl, "prep") if relcl is not None else []:
+            if p.lower_ in ("against", "on"):
+                target = first_child(p, "pobj")
+        if relcl is not None:
+            return Frame(relcl, target, subject_of(relcl), act=True)
+        for p in children(anchor, "prep"):
+            if p.lower_ in ("against", "on"):
+                target = first_child(p, "pobj")
+        verb = anchor.head.head if anchor.dep_ == "pobj" else anchor.head
+        if verb.pos_ not in ("VERB", "AUX"):
+            return Frame(None, target, None, act=True) if target is not None else None
+        if anchor.dep_ == "dobj":  # "issued a verdict of apostasy against X"
+            return Frame(verb, target, subject_of(verb), act=True)
+        if target is None:
+            target = patient_of(verb) if is_passive(verb) or verb.lemma_ in ENACT_VERBS \
+                else first_child(verb, "nsubj")
+        declarer = subject_of(verb) if verb.lemma_ in ENACT_VERBS else None
+        return Frame(verb, resolve(target), declarer, act=False)
+    if prep.lower_ in ("for", "over", "with") and anchor.pos_ in ("VERB", "AUX"):
+        if anchor.lemma_ in ENACT_VERBS | ACCUSE_VERBS:
+            return Frame(anchor, patient_of(anchor), subject_of(anchor), act=False)
+    return None
+
+
+# -- argument spans ----------------------------------------------------------------------------
+
+def entity_of(token: Token) -> Span | None:
+    doc = token.doc
+    for ent in doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent
+    return None
+
+
+def argument_span(token: Token, *, avoid: Iterable[int] = (), whole_class: bool = False
+                  ) -> tuple[int, int]:
+    """Token range of the argument headed by ``token`` (GUIDELINES.md §3.7)."""
+    blocked = set(avoid)
+    ent = entity_of(token)
+    if ent is not None and ent.label_ in NAME_LABELS and ent.root.i == token.i:
+        return ent.start, ent.end
+    for appos in children(token, "appos"):
+        for sub in appos.subtree:
+            named = entity_of(sub)
+            if named is not None and named.label_ == "PERSON":
+                return named.start, named.end
+    keep = {token.i}
+    for child in token.children:
+        if child.dep_ in ("punct", "case") or any(s.i in blocked for s in child.subtree):
+            continue
+        if not whole_class and (child.dep_ == "appos" or child.lower_ in REFLEXIVES or (
+                child.dep_ in ("relcl", "acl") and _after_comma(child))
+                or (child.dep_ == "advmod" and child.i > token.i)
+                or (child.dep_ == "det" and child.lower_ == "all" and child.i > token.i)):
+            continue
+        keep.update(s.i for s in child.subtree)
+    start, end = token.i, token.i + 1
+    while start - 1 in keep and start - 1 not in blocked:
+        start -= 1
+    while end in keep and end not in blocked:
+        end += 1
+    return trim(token.doc, start, end)
+
+
+def _after_comma(child: Token) -> bool:
+    prev = child.doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
+    return prev is not None and prev.text in (",", "—", "–", "(")
+
+
+def trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    while start < end and (doc[start].text in PUNCT_EDGE or doc[start].dep_ == "cc"):
+        start += 1
+    while end > start and (doc[end - 1].text in PUNCT_EDGE or doc[end - 1].dep_ == "cc"
+                           or doc[end - 1].dep_ == "case"):
+        end -= 1
+    return start, end
+
+
+def is_class(token: Token) -> bool:
+    """An open class: defined by an act or trait, unbounded, or reciprocal (§3.9)."""
+    lower = token.lower_
+    if lower in CLASS_WORDS or token.lemma_ in RECIPROCALS or token.dep_ == "csubj":
+        return True
+    if any(c.lower_ in RECIPROCALS for c in token.children):
+        return True
+    dets = {c.lower_ for c in token.children if c.dep_ in ("det", "amod", "predet")}
+    if dets & CLASS_DETS or lower in QUANTITY_WORDS and first_child(token, "prep") is None:
+        return True
+    if lower in QUANTITY_WORDS:
+        return True
+    has_clause = any(c.dep_ in ("relcl", "acl") for c in token.children)
+    if lower in ("those", "he", "one") and has_clause:
+        return True
+    if token.pos_ == "NOUN" and not token.ent_type_:
+        det = first_child(token, "det", "poss")
+        if det is None and token.tag_ == "NNS":
+            return True
+        if det is not None and det.lower_ in ("a", "an") and any(
+                c.dep_ in ("relcl", "acl") and c.tag_ in ("VBZ", "VBP", "VB")
+                for c in token.children):
+            return True
+    return False
+
+
+def class_ground(token: Token) -> tuple[int, int] | None:
+    """The defining act of a class target: its relative clause without the pronoun."""
+    if token.dep_ == "csubj" or (token.dep_ == "nsubj" and token.lower_ in CLASS_WORDS
+                                 and token.head.dep_ == "csubj"):
+        verb = token if token.dep_ == "csubj" else token.head
+        return _clause_without_subject(verb)
+    for clause in children(token, "relcl", "acl"):
+        return _clause_without_subject(clause)
+    if token.lemma_.endswith("er") and token.pos_ == "NOUN":  # "voters" (§3.6)
+        return token.i, token.i + 1
+    return None
+
+
+def _clause_without_subject(verb: Token) -> tuple[int, int]:
+    toks = [t for t in verb.subtree if not (t.dep_ in ("nsubj", "mark") and t.head.i == verb.i
+                                            and t.lower_ in RELATIVE_PRONOUNS | CLASS_WORDS)]
+    start, end = toks[0].i, toks[-1].i + 1
+    # stop before a comma that only introduces a circumstance ("..., after the proof ...")
+    for t in toks:
+        if t.text == "," and t.i + 1 < end and t.doc[t.i + 1].dep_ in ("prep", "mark",
+                                                                       "advcl", "advmod"):
+            end = t.i
+            break
+    return trim(verb.doc, start, end)
+LOGIC_NOUNS = frozenset({"logic", "rule", "reasoning", "view", "standard", "standards",
+                         "doctrine", "account", "criteria", "principle", "principles"})
+DECLARING_ACTS = frozenset({"declare", "pronounce", "issue", "make", "excommunicate", "call",
+                            "brand", "label", "deem", "consider", "count", "execute", "kill",
+                            "denounce", "accuse", "charge", "convict"})
