@@ -342,7 +342,7 @@ def _mode(t: Token, cand: Candidate, frame: R.Frame, klass: bool) -> str:
         if tok.lemma_ in R.NEUTRALIZING:
             neutral = True
         negs = [c for c in R.children(tok, "neg") if c.i not in inside]
-        if negs and not (tok.lemma_ in R.NEUTRALIZING):
+        if negs and tok.lemma_ not in R.NEUTRALIZING:
             negated = True
         if tok.i not in inside and tok.lemma_ in R.NEGATING_VERBS and tok.i != t.i:
             negated = True
@@ -405,7 +405,7 @@ def _reason(child: Token) -> tuple[int, int] | None:
         if obj is None:
             return None
         if child.lower_ == "because" or (child.lower_ in ("for", "over") and obj.pos_ in (
-                "NOUN", "VERB", "PROPN") and not obj.ent_type_ == "DATE") or (
+                "NOUN", "VERB", "PROPN") and obj.ent_type_ != "DATE") or (
                 child.lower_ == "by" and obj.tag_ == "VBG"):
             if child.lower_ == "because":
                 obj = R.first_child(obj, "pobj") or obj

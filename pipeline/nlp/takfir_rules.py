@@ -308,9 +308,9 @@ def _charge_frame(t: Token) -> Frame | None:
                 else first_child(verb, "nsubj")
         declarer = subject_of(verb) if verb.lemma_ in ENACT_VERBS else None
         return Frame(verb, resolve(target), declarer, act=False)
-    if prep.lower_ in ("for", "over", "with") and anchor.pos_ in ("VERB", "AUX"):
-        if anchor.lemma_ in ENACT_VERBS | ACCUSE_VERBS:
-            return Frame(anchor, patient_of(anchor), subject_of(anchor), act=False)
+    if (prep.lower_ in ("for", "over", "with") and anchor.pos_ in ("VERB", "AUX")
+            and anchor.lemma_ in ENACT_VERBS | ACCUSE_VERBS):
+        return Frame(anchor, patient_of(anchor), subject_of(anchor), act=False)
     return None
 
 
