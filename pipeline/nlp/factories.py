@@ -10,20 +10,23 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .linker import LexiconLinker
+from .linker import DEFINITE_POLITIES, LexiconLinker
 from .ruler import LexiconRuler
 from .stance import StanceTagger
 from .takfir import TakfirDeclarations
-from .tokens import PREFIXES, HyphenMerger
+from .tokens import ENGLISH_PREFIXES, PREFIXES, HyphenMerger
 
 for _name in ("takfir_events", "stance"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
 
-@Language.factory("takfir_hyphen_merger", default_config={"prefixes": list(PREFIXES)})
-def make_hyphen_merger(nlp: Language, name: str, prefixes: list[str]) -> HyphenMerger:
-    return HyphenMerger(nlp, name, prefixes=tuple(prefixes))
+@Language.factory("takfir_hyphen_merger", default_config={
+    "prefixes": list(PREFIXES), "english_prefixes": list(ENGLISH_PREFIXES)})
+def make_hyphen_merger(nlp: Language, name: str, prefixes: list[str],
+                       english_prefixes: list[str]) -> HyphenMerger:
+    return HyphenMerger(nlp, name, prefixes=tuple(prefixes),
+                        english_prefixes=tuple(english_prefixes))
 
 
 @Language.factory("takfir_entity_ruler", default_config={
@@ -34,11 +37,12 @@ def make_entity_ruler(nlp: Language, name: str, lexicon_path: str | None,
                         keep_model_labels=keep_model_labels, overwrite=overwrite)
 
 
-@Language.factory("takfir_entity_linker", default_config={"lexicon_path": None,
-                                                          "relabel": True})
-def make_entity_linker(nlp: Language, name: str, lexicon_path: str | None,
-                       relabel: bool) -> LexiconLinker:
-    return LexiconLinker(nlp, name, lexicon_path=lexicon_path, relabel=relabel)
+@Language.factory("takfir_entity_linker", default_config={
+    "lexicon_path": None, "relabel": True, "definite_polities": DEFINITE_POLITIES})
+def make_entity_linker(nlp: Language, name: str, lexicon_path: str | None, relabel: bool,
+                       definite_polities: dict[str, list[str]]) -> LexiconLinker:
+    return LexiconLinker(nlp, name, lexicon_path=lexicon_path, relabel=relabel,
+                         definite_polities=definite_polities)
 
 
 @Language.factory("takfir_declarations", default_config={"lexicon_path": None})
