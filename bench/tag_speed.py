@@ -9,7 +9,6 @@ Usage: python bench/tag_speed.py [MIN_WORDS]   (default 100,000)
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -70,7 +69,11 @@ def measure(mode: str, ws_path: Path) -> dict[str, float]:
         else:
             tag(ws, fast=(mode == "fast"), force=True)
         seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would report the
+    # parent's peak
+    status = Path("/proc/self/status").read_text()
+    peak_mb = int(next(line.split()[1] for line in status.splitlines()
+                       if line.startswith("VmHWM:"))) / 1024
     return {"words": words, "seconds": seconds, "words_per_s": words / seconds,
             "peak_rss_mb": peak_mb}
 

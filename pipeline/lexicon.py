@@ -14,7 +14,7 @@ import tomllib
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -83,12 +83,14 @@ def _deaccent(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=200_000)
 def _fold(text: str) -> str:
     """What :func:`normalize` does, except case folding."""
     text = _POSSESSIVE.sub("", text.strip()).translate(_DROP_APOSTROPHES)
     return _NON_WORD.sub(" ", _deaccent(text)).strip()
 
 
+@lru_cache(maxsize=200_000)
 def normalize(text: str) -> str:
     """Matching key without case, diacritics, apostrophes (ʿ ʾ ’ '), possessive or hyphens.
 

@@ -69,9 +69,12 @@ def replace_predictions(workspace: Workspace, docs: Iterable[LabeledDocument], r
     for table in ("entities", "takfir_events", "stance"):
         workspace.query(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) "
                         "AND source IN (SELECT unnest(?::VARCHAR[]))", [ids, list(sources)])
+    rows: dict[str, list[dict[str, object]]] = {}
     for doc in docs:
-        for table, rows in prediction_rows(doc, run_id).items():
-            workspace.insert(table, rows)
+        for table, part in prediction_rows(doc, run_id).items():
+            rows.setdefault(table, []).extend(part)
+    for table, part in rows.items():  # one insert per table: DuckDB likes big batches
+        workspace.insert(table, part)
 
 
 def _event_row(doc_id: str, index: int, e: TakfirEvent, run_id: str) -> dict[str, object]:

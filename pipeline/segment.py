@@ -129,9 +129,11 @@ def segment(
     n_process: int = 1,
     batch_size: int = DEFAULT_BATCH_SIZE,
     force: bool = False,
+    doc_ids: list[str] | None = None,
     progress: Progress[list[tuple[str, str]]] | None = None,
 ) -> SegmentReport:
-    """Segment every document not yet segmented with ``config`` (all of them with ``force``)."""
+    """Segment every document not yet segmented with ``config`` (all of them with ``force``,
+    or just ``doc_ids``)."""
     if batch_size < 1:
         raise ConfigError(Errors.E302.format(value=batch_size))
     if n_process < 1:
@@ -141,8 +143,12 @@ def segment(
     settings = config.as_dict()
     digest = config.hash
     total = workspace.query("SELECT count(*) FROM documents")[0][0]
-    todo = ([r[0] for r in workspace.query("SELECT doc_id FROM documents ORDER BY doc_id")]
-            if force else workspace.unprocessed(STAGE, digest))
+    if doc_ids is not None:
+        todo = sorted(doc_ids)
+    elif force:
+        todo = [r[0] for r in workspace.query("SELECT doc_id FROM documents ORDER BY doc_id")]
+    else:
+        todo = workspace.unprocessed(STAGE, digest)
     model_version = f"{nlp.meta.get('name', 'blank')}-{settings['model_version']}"
     with workspace.run(STAGE, settings, model_version=model_version) as run:
         report = SegmentReport(run.run_id, 0, 0, total - len(todo))
@@ -172,7 +178,10 @@ def segment(
 
 
 def ensure_segmented(workspace: Workspace, config: SegmentConfig | None = None) -> None:
-    """Segment what is missing; later stages call this before reading sentences."""
-    config = config or SegmentConfig()
-    if workspace.unprocessed(STAGE, config.hash):
-        segment(workspace, config=config)
+    """Segment documents that have no sentences yet (with any settings); later stages call
+    this, and keep whatever segmentation the user chose for the others."""
+    missing = [r[0] for r in workspace.query(
+        "SELECT d.doc_id FROM documents d LEFT JOIN processed p ON p.doc_id = d.doc_id "
+        "AND p.stage = ? WHERE p.doc_id IS NULL", [STAGE])]
+    if missing:
+        segment(workspace, config=config or SegmentConfig(), doc_ids=missing)

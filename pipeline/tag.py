@@ -26,7 +26,7 @@ from .records import (
     Stance,
     TakfirEvent,
     event_from_json,
-    stance_from_json,
+    span_from_json,
 )
 from .schema import load_schema
 from .segment import SegmentConfig, ensure_segmented, paragraphs
@@ -126,7 +126,10 @@ def labels_of(doc: Doc, offset: int = 0) -> LabeledDocument:
         for e in doc.ents if e.label_ in labels)
     events = tuple(_shift_event(event_from_json(e), offset)
                    for e in (doc._.takfir_events or []))
-    stance = tuple(_shift_stance(stance_from_json(s), offset) for s in (doc._.stance or []))
+    stance = tuple(Stance(s["start"] + offset, s["end"] + offset, s["target"], s["label"],
+                          _shift(span_from_json(s.get("holder")), offset),
+                          float(s.get("score", 1.0)), s.get("source", "rule"))
+                   for s in (doc._.stance or []))
     return LabeledDocument("", "", "system", entities, events, (), stance)
 
 
@@ -141,18 +144,20 @@ def _shift_event(e: TakfirEvent, offset: int) -> TakfirEvent:
                    target=_shift(e.target, offset), ground=_shift(e.ground, offset))
 
 
-def _shift_stance(s: Stance, offset: int) -> Stance:
-    return replace(s, start=s.start + offset, end=s.end + offset,
-                   holder=_shift(s.holder, offset))
-
-
 def _on_sentences(stance: Iterable[Stance], sentences: list[Span]) -> Iterator[Stance]:
     """Stance per stored sentence and target, from the best-overlapping tagged sentence."""
     by_target: dict[str, list[Stance]] = {}
+    exact: dict[tuple[int, int, str], Stance] = {}
     for s in stance:
         by_target.setdefault(s.target, []).append(s)
+        exact[(s.start, s.end, s.target)] = s
     for sentence in sentences:
         for target, items in by_target.items():
+            best = exact.get((sentence.start, sentence.end, target))
+            if best is not None:
+                yield best
+                continue
+            # the tagger split this stretch differently: take the most overlapping sentence
             best = max(items, key=lambda s: min(s.end, sentence.end) - max(s.start,
                                                                            sentence.start))
             if min(best.end, sentence.end) - max(best.start, sentence.start) > 0:

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
+import numpy
+from spacy.attrs import NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -40,6 +42,7 @@ class LexiconRuler:
         self.acronyms: PhraseMatcher | None = None  # IS, VK, HTS: capitals only, on ORTH
         self.lexicon: Lexicon | None = None
         self.labels: frozenset[str] = frozenset(load_schema().entity_labels)
+        self._norm_ids: dict[int, int] = {}
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
                    nlp: Language | None = None, lexicon_path: str | None = None) -> None:
@@ -71,17 +74,33 @@ class LexiconRuler:
     def match(self, doc: Doc) -> list[Span]:
         """Every lexicon match, with label and canonical id (kb_id)."""
         assert self.phrases is not None and self.acronyms is not None
-        saved = _set_norms(doc)  # compare normalized token text; restored below
-        try:
+        saved = doc.to_array([NORM])
+        doc.from_array([NORM], self._normalized_norms(doc, saved))
+        try:  # compare normalized token text; the original norms come back below
             matches = [*self.phrases(doc), *self.acronyms(doc)]
         finally:
-            for token, norm in zip(doc, saved, strict=True):
-                token.norm_ = norm
+            doc.from_array([NORM], saved)
         spans = []
         for key, start, end in matches:
             label, kb_id = self.nlp.vocab.strings[key].split("|", 1)
             spans.append(Span(doc, start, end, label=label, kb_id=kb_id, span_id=kb_id))
         return sorted(set(spans), key=lambda s: (s.start, -len(s)))
+
+    def _normalized_norms(self, doc: Doc, norms: numpy.ndarray) -> numpy.ndarray:
+        """NORM ids of normalized token texts, computed once per distinct word (no Python
+        loop over tokens: that loop cost more than the matching itself)."""
+        orths = doc.to_array([ORTH])
+        unique, inverse = numpy.unique(orths, return_inverse=True)
+        strings = self.nlp.vocab.strings
+        mapped = numpy.zeros(len(unique), dtype=numpy.uint64)
+        for k, orth in enumerate(unique.tolist()):
+            key = self._norm_ids.get(orth)
+            if key is None:
+                text = _normalized(strings[orth])
+                key = self._norm_ids[orth] = strings.add(text) if text else 0
+            mapped[k] = key
+        out = mapped[inverse.reshape(-1)]
+        return numpy.where(out == 0, norms, out)
 
     def set_annotations(self, doc: Doc, matches: list[Span]) -> None:
         doc.spans[SPANS_KEY] = matches

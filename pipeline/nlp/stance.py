@@ -25,6 +25,7 @@ from ..lexicon import Lexicon, load_lexicon, normalize
 from ..records import Span, Stance, TakfirEvent, event_from_json, stance_to_json
 from ..schema import load_schema
 from . import stance_rules as R
+from .arrays import sentence_chars
 
 SOURCE = "rule"
 STANCE_MODES = frozenset(["asserted", "implied"])  # §5.5: these takfir modes set AGAINST
@@ -93,6 +94,10 @@ class StanceTagger:
     def match(self, doc: Doc) -> list[Stance]:
         """One Stance per sentence and target (NONE where no rule fires)."""
         assert self.index is not None and self.lexicon is not None
+        if not doc.has_annotation("DEP") and not doc._.takfir_events:
+            # without a parse only the event rule can fire, and there is no event
+            return [Stance(start, end, target, self.none_label, None, 0.9, SOURCE)
+                    for start, end in sentence_chars(doc) for target in self.index.targets]
         lexicon_spans = list(doc.spans.get("lexicon", []))
         mentions = R.find_mentions(doc, self.index, lexicon_spans)
         regions = R.quote_regions(doc)

@@ -167,8 +167,9 @@ def find_mentions(doc: Doc, index: TargetIndex, lexicon_spans: Iterable[Span]
             found[ent.start] = Mention(ent.start, ent.end, index.by_kb[ent.kb_id_], ent.root.i)
     words = [(w, t.i) for t in doc for w in normalize(t.text).split()]
     cased = {t.i: w for t in doc for w in _fold_words(t.text)}
+    by_first = _aliases_by_first_word(index)
     for i in range(len(words)):
-        for key, name in index.aliases.items():
+        for key, name in by_first.get(words[i][0], ()):
             if tuple(w for w, _ in words[i:i + len(key)]) == key:
                 if key[0] == "the" and _is_leader_word(key[-1], index):
                     continue  # "the leadership", "the caliph": resolved by context below
@@ -183,20 +184,42 @@ def find_mentions(doc: Doc, index: TargetIndex, lexicon_spans: Iterable[Span]
     if not doc.has_annotation("DEP"):  # no parse (blank pipeline): names only
         return mentions
     out: list[Mention] = []
+    first_of: dict[int, Mention] = {}
+    covered: set[int] = set()
+    for m in mentions:
+        first_of.setdefault(m.start, m)
+        covered.update(range(m.start, m.end))
     for token in doc:
-        named = [m for m in mentions if m.start <= token.i < m.end]
-        if named:
-            if token.i == named[0].start:
-                out.append(_as_leadership(doc, named[0], index) or named[0])
+        if token.i in covered:
+            m = first_of.get(token.i)
+            if m is not None:
+                out.append(_as_leadership(doc, m, index) or m)
             continue
-        group = last_group(doc, token.i, mentions, index)
         is_leader = token.i in leader_tokens or _is_leader_word(token.lower_, index)
+        is_reference = _is_group_reference(token, doc, mentions)
+        if not (is_leader or is_reference):
+            continue  # most tokens: no need to look back for the last group
+        group = last_group(doc, token.i, mentions, index)
         if is_leader and group in index.leadership_of and not _owned_by_other(token, index):
             out.append(Mention(token.i, token.i + 1, index.leadership_of[group], token.i))
-        elif group and _is_group_reference(token, doc, mentions) and not (
+        elif group and is_reference and not (
                 token.dep_ in ("poss", "compound") and _is_leader_word(token.head.lower_, index)):
             out.append(Mention(token.i, token.i + 1, group, token.i))
     return out
+
+
+_BY_FIRST: dict[int, dict[str, list[tuple[tuple[str, ...], str]]]] = {}
+
+
+def _aliases_by_first_word(index: TargetIndex) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Aliases grouped by their first word, so each token is compared with a few only."""
+    grouped = _BY_FIRST.get(id(index))
+    if grouped is None:
+        grouped = {}
+        for key, name in index.aliases.items():
+            grouped.setdefault(key[0], []).append((key, name))
+        _BY_FIRST[id(index)] = grouped
+    return grouped
 
 
 def _fold_words(text: str) -> list[str]:

@@ -23,6 +23,7 @@ from ..records import Span as CharSpan
 from ..records import TakfirEvent, event_to_json
 from ..schema import LabelSchema, load_schema
 from . import takfir_rules as R
+from .arrays import has_any_word, hashes
 
 LEXICON_KEY = "lexicon"
 SOURCE = "rule"
@@ -42,6 +43,9 @@ PHRASES: dict[str, list[list[dict[str, object]]]] = {
          {"LOWER": {"IN": ["muslim", "muslims", "believer", "believers"]}}],
         [{"LOWER": {"IN": ["non-muslim", "non-muslims"]}}]],
 }
+# Every phrase above contains one of these words: the matcher only runs on texts that do.
+_PHRASE_CUES = ("islam", "faith", "religion", "fold", "ummah", "millah", "deen", "muslim",
+                "muslims", "believer", "believers", "non-muslim", "non-muslims")
 _SURFACE_VERBS = frozenset({"declar", "call", "consider", "brand", "denounc", "deem", "label",
                             "pronounc", "regard", "execut", "accu", "charg"})
 MODES = ("negated", "doctrinal", "hypothetical", "implied", "generic", "asserted")
@@ -87,6 +91,7 @@ class TakfirDeclarations:
         self.schema = load_schema()
         for mode in MODES:
             self.schema.check("mode", mode, "takfir_declarations")
+        self._cue_hashes = frozenset(hashes(self.nlp.vocab.strings, _PHRASE_CUES).tolist())
         self.matcher = Matcher(self.nlp.vocab, validate=True)
         for kind, patterns in PHRASES.items():
             self.matcher.add(kind, patterns)
@@ -111,7 +116,9 @@ class TakfirDeclarations:
             if ents.get((span.start, span.end)) != entry.label:
                 continue  # inside a longer name ("Takfir wal-Hijra")
             found.setdefault(span.start, Candidate(span, span.root, entry.kind))
-        for key, start, end in self.matcher(doc):
+        cues = self._cue_hashes
+        phrases = self.matcher(doc) if has_any_word(doc, cues) else []
+        for key, start, end in phrases:
             kind = self.nlp.vocab.strings[key]
             span = doc[start:end]
             if any(start <= i < end for i in found):

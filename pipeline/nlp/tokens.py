@@ -7,10 +7,12 @@ tok2vec, and every later component sees the merged tokens.
 
 from __future__ import annotations
 
-import re
-
+import numpy
+from spacy.attrs import IS_ALPHA, IS_UPPER, LENGTH, LOWER, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from .arrays import hashes
 
 # Arabic article forms glued to a name with a hyphen ("al-Kuwaiti"), and English prefixes
 # glued to a word ("ex-fighter", "non-Muslim"). An English prefix before an acronym stays
@@ -27,27 +29,31 @@ class HyphenMerger:
     def __init__(self, nlp: Language, name: str, *, prefixes: tuple[str, ...] = PREFIXES,
                  english_prefixes: tuple[str, ...] = ENGLISH_PREFIXES):
         self.name = name
-        hyphens = "".join(HYPHENS)
-        # found in the text, not by walking every token: most tokens never need a look
-        self.patterns = [
-            re.compile(rf"\b(?i:{_alternatives(prefixes)})[{hyphens}][^\W\d_]+"),
-            re.compile(rf"\b(?i:{_alternatives(english_prefixes)})[{hyphens}]"
-                       rf"(?![A-Z]{{2,}}\b)[^\W\d_]+"),
-        ]
+        strings = nlp.vocab.strings
+        self.arabic = frozenset(hashes(strings, (p.lower() for p in prefixes)).tolist())
+        self.english = frozenset(hashes(strings, (p.lower() for p in english_prefixes)).tolist())
+        self.hyphens = hashes(strings, HYPHENS)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        matches = (m for pattern in self.patterns for m in pattern.finditer(doc.text))
-        for match in matches:
-            span = doc.char_span(match.start(), match.end())
-            if span is not None and len(span) > 1:
-                spans.append(span)
-        if spans:
+        if len(doc) < 3:
+            return doc
+        # found through token arrays, not by walking every token: most never need a look
+        arr = doc.to_array([LOWER, SPACY, IS_ALPHA, IS_UPPER, LENGTH])
+        lower = arr[:, 0]
+        hyphen_at = numpy.flatnonzero(
+            (lower == self.hyphens[0]) | (lower == self.hyphens[1]) | (lower == self.hyphens[2]))
+        starts = []
+        for h in hyphen_at.tolist():
+            i = h - 1
+            if i < 0 or h + 1 >= len(doc) or arr[i, 1] or arr[h, 1] or not arr[h + 1, 2]:
+                continue  # spaces around the hyphen, or no word after it
+            prefix = int(lower[i])
+            acronym = arr[h + 1, 3] and arr[h + 1, 4] >= 2  # "ex-ISIS" keeps ISIS apart
+            wanted = prefix in self.arabic or (prefix in self.english and not acronym)
+            if wanted and (not starts or i >= starts[-1] + 3):  # never two merges on a token
+                starts.append(i)
+        if starts:
             with doc.retokenize() as retokenizer:
-                for span in spans:
-                    retokenizer.merge(span)
+                for i in starts:
+                    retokenizer.merge(doc[i:i + 3])
         return doc
-
-
-def _alternatives(words: tuple[str, ...]) -> str:
-    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
