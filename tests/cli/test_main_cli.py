@@ -72,3 +72,22 @@ def test_segment_rejects_a_bad_batch_size(invoke, tmp_path):
     invoke("ingest", str(tmp_path / "a.txt"))
     result = invoke("segment", "--fast", "--batch-size", "0")
     assert result.exit_code == 1 and "E302" in result.stderr
+
+
+@pytest.mark.slow
+def test_tag_export_network_commands(invoke, tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "The council declared the governor an apostate because he ignored the court.\n")
+    assert invoke("ingest", str(tmp_path / "a.txt")).exit_code == 0
+    result = invoke("tag")
+    assert result.exit_code == 0 and "1 takfir events" in result.stdout
+    out = tmp_path / "out" / "data.jsonl"
+    result = invoke("export", "--format", "jsonl", "--out", str(out), "--source", "predicted")
+    assert result.exit_code == 0 and out.exists()
+    assert (out.parent / "takfir-export-1.schema.json").exists()
+    record = json.loads(out.read_text().splitlines()[0])
+    assert record["takfir"][0]["mode"] == "asserted"
+    result = invoke("network", "--out", str(tmp_path / "net.json"), "--chains")
+    assert result.exit_code == 0 and "1 declarations" in result.stdout
+    assert invoke("export", "--format", "xml", "--out", str(out)).exit_code == 1
+    assert invoke("network", "--out", str(tmp_path / "net.csv")).exit_code == 1
