@@ -27,5 +27,5 @@ def test_status_counts_duplicates_rejections_and_stale_work(workspace, tmp_path)
     segment(workspace, config=SegmentConfig(method="sentencizer"))
     info = workspace_status(workspace)
     assert info["sentences"] > 0
-    assert info["stale"] == {"segment": 3, "tag": 3}  # still stale for the default (parser) settings
+    assert info["stale"] == {"segment": 3, "tag": 3}  # stale for the default settings
     assert [r["stage"] for r in info["last_runs"]] == ["ingest", "segment"]
