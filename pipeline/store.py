@@ -67,6 +67,28 @@ SCHEMA: dict[str, str] = {
     # per document): a stage skips documents already processed with its config hash.
     "processed": """stage VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, config_hash VARCHAR NOT
         NULL, run_id VARCHAR, processed_at TIMESTAMP, PRIMARY KEY (stage, doc_id)""",
+    # Doccano (pipeline/doccano): what went to which Doccano project and example (push is
+    # idempotent and resumable through it); `labels` holds the pre-annotations sent, with the
+    # kb_ids Doccano cannot hold, in canonical offsets.
+    "pushes": """project VARCHAR NOT NULL, doccano_project VARCHAR NOT NULL,
+        doccano_project_id INTEGER NOT NULL, annotator VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+        unit_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+        unit_start INTEGER NOT NULL, unit_end INTEGER NOT NULL, example_id INTEGER NOT NULL,
+        n_labels INTEGER, labels JSON, run_id VARCHAR, pushed_at TIMESTAMP,
+        PRIMARY KEY (doccano_project_id, unit_id)""",
+    # Pulled human labels, append-only: one row per unit, annotator and pull whose labels
+    # changed; `record` is a takfir-gold/1 record of the unit (canonical offsets), `raw` the
+    # Doccano export line (with Doccano's span and relation ids).
+    "annotations": """project VARCHAR NOT NULL, doccano_project VARCHAR NOT NULL,
+        doccano_project_id INTEGER NOT NULL, annotator VARCHAR NOT NULL, unit_id VARCHAR NOT
+        NULL, doc_id VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, example_id INTEGER NOT NULL,
+        confirmed BOOLEAN, record JSON NOT NULL, raw JSON, labels_hash VARCHAR, problems JSON,
+        run_id VARCHAR, pulled_at TIMESTAMP NOT NULL""",
+    # Adjudicated documents, versioned (a new version never replaces an old row); `record`
+    # is a takfir-gold/1 record, so gold files and this table hold the same thing.
+    "gold": """doc_id VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, version INTEGER NOT NULL,
+        project VARCHAR, strategy VARCHAR NOT NULL, annotators JSON, record JSON NOT NULL,
+        run_id VARCHAR, created_at TIMESTAMP NOT NULL, PRIMARY KEY (doc_id, version)""",
 }
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from . import doccano as doccano_cli
 from . import evaluate, export, ingest, network, run, segment, status, tag
 from .common import setup_logging
 
@@ -20,6 +21,7 @@ app = typer.Typer(
 )
 for module in (ingest, segment, tag, status, run, evaluate, export, network):
     module.register(app)
+doccano_cli.register(app)  # takfir doccano push|pull, agreement, adjudicate
 
 
 def _version(value: bool) -> None:

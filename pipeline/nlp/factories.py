@@ -3,9 +3,12 @@
 Exposed through the ``spacy_factories`` entry point, so after ``pip install`` any pipeline can
 ``nlp.add_pipe("takfir_declarations")`` without importing this package. Results live on
 ``doc.ents`` (with ``kb_id_``), ``doc.spans`` groups and the ``doc._`` extensions below.
+
+No ``from __future__ import annotations`` here: confection validates factory arguments from
+their annotations, and under pydantic 1 (required by doccano-client) postponed annotations stay
+unresolved ForwardRefs.
 """
 
-from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc
