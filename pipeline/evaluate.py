@@ -135,8 +135,10 @@ def _stance(pairs: list[tuple[LabeledDocument, LabeledDocument]],
             for sentence in g.sentences:
                 key = (g.doc_id, sentence.start, sentence.end)
                 gold[key] = gold_labels.get((sentence.start, sentence.end), "NONE")
+                # a model's label for the same sentence beats the rule's (as in exports)
                 best = max(pred_stance, default=None,
-                           key=lambda s, a=sentence: _shared(a, s.start, s.end))
+                           key=lambda s, a=sentence: (_shared(a, s.start, s.end),
+                                                      s.source == "model"))
                 if best is not None and _shared(sentence, best.start, best.end) > 0:
                     pred[key] = best.label
         scores = stance_scores(gold, pred)

@@ -4,6 +4,8 @@ Content-addressed and idempotent: a document's id is a hash of its canonical tex
 text is stored once however often and from wherever it is ingested. Exact duplicates are
 skipped and reported; near-duplicates are stored and linked to the document they resemble.
 Bad files and records become rejections (``path[:line]: reason``) while the rest goes through.
+A `takfir-export/1` JSONL line (an export of this pipeline) keeps its meta, its sentences and,
+with ``labels="predictions"`` or ``"gold"``, its labels (see pipeline/export/reimport.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any, TypeVar
 from .canonical import CANONICAL_VERSION, canonicalize
 from .dedup import CONFIG as DEDUP_CONFIG
 from .dedup import NearDuplicateIndex, shingles, signature, signature_bytes, signature_from_bytes
-from .errors import Errors, InputError
+from .errors import Errors, ExportError, InputError
 from .formats import DEFAULT_MAX_BYTES, DEFAULT_TEXT_FIELD, READERS, read_file
 from .language import detect_language
 from .records import Rejection, SourceText
@@ -46,6 +48,8 @@ class IngestReport:
     non_english: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, language)
     rejected: list[Rejection] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # unsupported files inside folders
+    labeled: list[str] = field(default_factory=list)  # export records whose labels were read
+    gold_file: str | None = None  # where --labels gold wrote the records' labels
 
     @property
     def exit_code(self) -> int:
@@ -56,7 +60,7 @@ class IngestReport:
                 "unchanged": len(self.unchanged), "duplicates": len(self.duplicates),
                 "near_duplicates": len(self.near_duplicates),
                 "non_english": len(self.non_english), "rejected": len(self.rejected),
-                "skipped": len(self.skipped)}
+                "skipped": len(self.skipped), "labeled": len(self.labeled)}
 
 
 def document_id(sha256: str) -> str:
@@ -101,16 +105,28 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress[Path] | None = None,
+    labels: str = "predictions",
+    gold_out: Path | None = None,
 ) -> IngestReport:
-    """Ingest ``paths`` into ``workspace`` and report what happened to every input."""
+    """Ingest ``paths`` into ``workspace`` and report what happened to every input.
+
+    ``labels`` says what becomes of the labels of `takfir-export/1` records: ``predictions``
+    (rows of the prediction tables, each keeping its source), ``gold`` (a takfir-gold/1 file,
+    ``gold_out`` or ``<workspace>/gold/imported-<run>.jsonl``, to pass to --gold) or
+    ``ignore``.
+    """
+    from .export.reimport import LABEL_MODES
+
+    if labels not in LABEL_MODES:
+        raise InputError(Errors.E606.format(choices=", ".join(LABEL_MODES), value=labels))
     config = {"canonical_version": CANONICAL_VERSION, "dedup": DEDUP_CONFIG,
-              "text_field": text_field, "max_bytes": max_bytes}
+              "text_field": text_field, "max_bytes": max_bytes, "labels": labels}
     report = IngestReport()
     files, report.rejected, report.skipped = collect_files(paths)
     report.files = len(files)
     with workspace.run(STAGE, config) as run:
         report.run_id = run.run_id
-        writer = _BatchWriter(workspace, run.run_id, batch_size)
+        writer = _BatchWriter(workspace, run.run_id, batch_size, labels)
         try:
             for rejection in report.rejected:
                 writer.reject(rejection)
@@ -123,6 +139,12 @@ def ingest(
                     else:
                         writer.add(item, report)
             writer.flush()
+            if writer.gold:
+                from .gold import write_gold
+
+                path = gold_out or workspace.path.parent / "gold" / f"imported-{run.run_id}.jsonl"
+                write_gold(path, writer.gold)
+                report.gold_file = display_path(path)
         finally:
             run.counts = report.counts()
     return report
@@ -140,8 +162,13 @@ def _records(path: Path, text_field: str, max_bytes: int) -> Iterator[SourceText
 class _BatchWriter:
     """Buffers rows and writes each batch in one transaction."""
 
-    def __init__(self, workspace: Workspace, run_id: str, batch_size: int) -> None:
+    def __init__(self, workspace: Workspace, run_id: str, batch_size: int,
+                 labels: str = "ignore") -> None:
         self.ws = workspace
+        self.labels = labels
+        self.labeled_docs: list[Any] = []  # LabeledDocument of export records (predictions)
+        self.sentence_rows: list[dict[str, Any]] = []
+        self.gold: list[tuple[Any, str]] = []  # (LabeledDocument, source hint) for --labels gold
         self.run_id = run_id
         self.batch_size = batch_size
         self.batches = 0
@@ -170,7 +197,22 @@ class _BatchWriter:
             "rejected_at": now()})
 
     def add(self, source: SourceText, report: IngestReport) -> None:
+        from .export import reimport
+
         canonical = canonicalize(source.raw_text)
+        fields = source.metadata
+        exported = reimport.is_export_record(fields)
+        if exported:
+            metadata = reimport.stored_metadata(source.metadata)
+            source = SourceText(source.source_path, source.record, source.format,
+                                source.encoding, str(metadata[reimport.EXPORT_META_KEY].get(
+                                    "title") or source.title), source.raw_text, metadata)
+            if self.labels != "ignore" and canonical.text != source.raw_text:
+                changed = sum(a != b for a, b in zip(canonical.text, source.raw_text,
+                                                     strict=False))
+                changed += abs(len(canonical.text) - len(source.raw_text))
+                self._reject_record(source, Errors.E605.format(changed=changed), report)
+                return
         if not canonical.text.strip():
             reasons = ", ".join(sorted({r.reason for r in canonical.removed})) or "whitespace"
             rejection = _rejection(InputError(Errors.E113.format(reasons=reasons),
@@ -180,6 +222,13 @@ class _BatchWriter:
             return
         sha = hashlib.sha256(canonical.text.encode("utf-8")).hexdigest()
         doc_id = document_id(sha)
+        if exported and self.labels != "ignore":
+            try:
+                self._read_labels(fields, canonical.text, doc_id, sha, source.location)
+            except ExportError as err:
+                self._reject_record(source, str(err), report)
+                return
+            report.labeled.append(doc_id)
         abs_path = str(Path(source.source_path).resolve())
         key = (abs_path, source.record if source.record is not None else -1, doc_id)
         raw_sha = hashlib.sha256(source.raw_text.encode("utf-8")).hexdigest()
@@ -225,22 +274,57 @@ class _BatchWriter:
         if len(self.rows["documents"]) >= self.batch_size:
             self.flush()
 
+    def _read_labels(self, fields: dict[str, Any], text: str, doc_id: str, sha: str,
+                     location: str) -> None:
+        """Queue an export record's sentences and labels (predictions or gold)."""
+        from .export import reimport
+
+        doc = reimport.labels_of(fields, text, doc_id, sha, as_gold=self.labels == "gold")
+        self.sentence_rows += reimport.sentence_rows(doc)
+        if self.labels == "gold":
+            self.gold.append((doc, location))
+        else:
+            self.labeled_docs.append(doc)
+
+    def _reject_record(self, source: SourceText, message: str, report: IngestReport) -> None:
+        rejection = _rejection(InputError(message, path=source.source_path, line=source.record))
+        report.rejected.append(rejection)
+        self.reject(rejection)
+
     def _add_source(self, key: tuple[str, int, str], row: dict[str, Any]) -> None:
         self.known_sources.add(key)
         self.rows["sources"].append(row)
 
     def flush(self) -> None:
-        if not any(self.rows.values()):
+        if not any(self.rows.values()) and not self.sentence_rows:
             return
         with self.ws.transaction():
             for table, rows in self.rows.items():
                 self.ws.insert(table, rows)
+            self._write_labels()
         self.batches += 1
         log.debug("committed batch %d (%d documents)", self.batches,
                   len(self.rows["documents"]))
         for rows in self.rows.values():
             rows.clear()
         self.pending_text.clear()
+
+    def _write_labels(self) -> None:
+        """Sentences and predictions of export records (inside the batch's transaction)."""
+        if not self.sentence_rows:
+            return
+        from .export.documents import STORED_SOURCES
+        from .predictions import replace_predictions
+
+        ids = sorted({row["doc_id"] for row in self.sentence_rows} |
+                     {d.doc_id for d in self.labeled_docs})
+        self.ws.query("DELETE FROM sentences WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                      [ids])
+        self.ws.insert("sentences", self.sentence_rows)
+        if self.labeled_docs:
+            replace_predictions(self.ws, self.labeled_docs, self.run_id, STORED_SOURCES)
+        self.sentence_rows.clear()
+        self.labeled_docs.clear()
 
 
 def _rejection(err: InputError) -> Rejection:

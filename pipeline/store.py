@@ -63,6 +63,17 @@ SCHEMA: dict[str, str] = {
     "stance": """doc_id VARCHAR NOT NULL, sent_start INTEGER NOT NULL, sent_end INTEGER NOT NULL,
         target VARCHAR NOT NULL, label VARCHAR NOT NULL, holder_start INTEGER,
         holder_end INTEGER, score DOUBLE, source VARCHAR NOT NULL, run_id VARCHAR""",
+    # The trained classifiers' output per sentence (pipeline/learn): task takfir, mode or
+    # stance (with its target); the predicted label, its probability, the margin to the
+    # runner-up (active learning ranks by it) and every label's probability.
+    "sentence_scores": """doc_id VARCHAR NOT NULL, start_char INTEGER NOT NULL,
+        end_char INTEGER NOT NULL, task VARCHAR NOT NULL, target VARCHAR, label VARCHAR NOT
+        NULL, score DOUBLE, margin DOUBLE, proba JSON, source VARCHAR NOT NULL,
+        model_version VARCHAR, run_id VARCHAR""",
+    # Why active learning picked each document for annotation (pipeline/learn/active.py).
+    "selections": """task VARCHAR NOT NULL, rank INTEGER NOT NULL, doc_id VARCHAR NOT NULL,
+        start_char INTEGER, end_char INTEGER, target VARCHAR, margin DOUBLE, reason VARCHAR,
+        model_version VARCHAR, selected_at TIMESTAMP NOT NULL""",
     # Which document went through which stage with which configuration (weasel's lock file,
     # per document): a stage skips documents already processed with its config hash.
     "processed": """stage VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, config_hash VARCHAR NOT

@@ -5,6 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pytest
+
+from pipeline import Workspace
+from pipeline.errors import InputError
 from pipeline.ingest import document_id, ingest
 
 
@@ -91,3 +95,51 @@ def test_jsonl_fields_become_metadata_and_runs_are_recorded(workspace, tmp_path)
     run = workspace.table("runs").set_index("run_id").loc[report.run_id]
     assert run.stage == "ingest" and run.status == "done"
     assert json.loads(run.counts)["ingested"] == 1
+
+
+# -- takfir-export/1 records (exports of this pipeline) ----------------------------------------
+
+def _export_line(text: str, **labels: object) -> str:
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    record = {"schema": "takfir-export/1", "id": f"doc_{sha[:16]}", "sha256": sha, "text": text,
+              "meta": {"title": "T", "source": "a.txt", "format": "txt", "language": "en",
+                       "near_duplicate_of": None, "fields": {}},
+              "sentences": [{"start": 0, "end": len(text.rstrip()), "stance": []}],
+              "entities": [], "takfir": [], **labels}
+    return json.dumps(record) + "\n"
+
+
+def test_export_record_labels_become_predictions_with_their_source(workspace, tmp_path):
+    text = "The emir declared the council apostates.\n"
+    entity = {"start": 4, "end": 8, "label": "ROLE", "kb_id": None, "score": 0.5,
+              "source": "model"}
+    path = tmp_path / "export.jsonl"
+    path.write_text(_export_line(text, entities=[entity]), encoding="utf-8")
+    report = ingest([path], workspace)
+    assert report.exit_code == 0 and len(report.labeled) == 1
+    assert workspace.query("SELECT label, score, source FROM entities") == [("ROLE", 0.5, "model")]
+    assert workspace.query("SELECT start_char, end_char FROM sentences") == [(0, 40)]
+    meta = json.loads(workspace.query("SELECT metadata FROM documents")[0][0])
+    assert meta == {"takfir-export/1 meta": json.loads(_export_line(text))["meta"]}
+
+
+def test_export_record_with_labels_ignored_or_bad(workspace, tmp_path):
+    ok = "A calm sentence about the harvest.\n"
+    bad_offsets = _export_line("Another calm sentence here.\n", entities=[
+        {"start": 5, "end": 500, "label": "ORG", "kb_id": None, "score": 1.0, "source": "rule"}])
+    not_canonical = _export_line("He said \u201cno\u201d to the council.\n")
+    path = tmp_path / "export.jsonl"
+    path.write_text(_export_line(ok) + bad_offsets + not_canonical, encoding="utf-8")
+    report = ingest([path], workspace)
+    codes = sorted(r.code for r in report.rejected)
+    assert codes == ["E605", "E607"] and len(report.labeled) == 1
+    assert all(r.line in (2, 3) for r in report.rejected)
+    other = Workspace(tmp_path / "other")
+    try:
+        assert ingest([path], other, labels="ignore").exit_code == 0
+        assert other.query("SELECT count(*) FROM documents")[0][0] == 3
+        assert other.query("SELECT count(*) FROM sentences")[0][0] == 0
+        with pytest.raises(InputError, match="E606"):
+            ingest([path], other, labels="maybe")
+    finally:
+        other.close()

@@ -18,7 +18,7 @@ from pipeline.errors import WorkspaceError
 from pipeline.store import SCHEMA, config_hash, resolve_workspace
 
 BATCH = 25
-N_DOCS = 600
+N_DOCS = 3000
 
 
 def _corpus(folder: Path, n: int) -> Path:

@@ -9,6 +9,7 @@ import typer
 from .. import __version__
 from . import doccano as doccano_cli
 from . import evaluate, export, ingest, network, run, segment, status, tag
+from . import train as train_cli
 from .common import setup_logging
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app = typer.Typer(
 for module in (ingest, segment, tag, status, run, evaluate, export, network):
     module.register(app)
 doccano_cli.register(app)  # takfir doccano push|pull, agreement, adjudicate
+train_cli.register(app)  # takfir train, lf-report, predict, uncertain
 
 
 def _version(value: bool) -> None:

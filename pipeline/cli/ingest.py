@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from ..errors import InputError
 from ..formats import DEFAULT_MAX_BYTES, DEFAULT_TEXT_FIELD
 from ..ingest import DEFAULT_BATCH_SIZE, IngestReport, ingest
 from .common import (
@@ -32,6 +33,10 @@ def ingest_cli(
         help="Reject files larger than this many bytes.")] = DEFAULT_MAX_BYTES,
     batch_size: Annotated[int, typer.Option(
         help="Documents per committed transaction.", min=1)] = DEFAULT_BATCH_SIZE,
+    labels: Annotated[str, typer.Option(
+        help="Labels of takfir-export/1 records (exports of this pipeline): predictions "
+             "(kept with their source), gold (written as a gold file for --gold) or ignore."
+    )] = "predictions",
 ) -> None:
     """Ingest .txt, .md, .html, .jsonl and .csv files into the workspace.
 
@@ -43,8 +48,13 @@ def ingest_cli(
     """
     started = time.perf_counter()
     with open_workspace(workspace) as ws:
-        report = ingest(paths, ws, text_field=text_field, max_bytes=max_bytes,
-                        batch_size=batch_size, progress=progress("Ingesting"))
+        try:
+            report = ingest(paths, ws, text_field=text_field, max_bytes=max_bytes,
+                            batch_size=batch_size, progress=progress("Ingesting"),
+                            labels=labels)
+        except InputError as err:
+            err_console.print(f"[red]error:[/red] {escape(str(err))}")
+            raise typer.Exit(1) from None
     print_report(report, time.perf_counter() - started)
     if report.exit_code:
         raise typer.Exit(report.exit_code)
@@ -60,6 +70,11 @@ def print_report(report: IngestReport, seconds: float) -> None:
         console.print(f"language: {doc_id} detected as {language!r}; flagged, not rejected")
     for rejection in report.rejected:
         err_console.print(f"[red]rejected:[/red] {escape(str(rejection))}")
+    if report.labeled:
+        where = (f"as gold in {report.gold_file} (pass it to --gold)" if report.gold_file
+                 else "as predictions, each with its source")
+        console.print(f"Read the labels of {plural(len(report.labeled), 'export record')} "
+                      f"{escape(where)}.")
     if not report.ingested and report.unchanged and not report.rejected:
         n = len(report.unchanged)
         console.print(f"Nothing new: {'the' if n == 1 else 'all'} {plural(n, 'input')} "

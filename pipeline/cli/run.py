@@ -30,8 +30,9 @@ def run_cli(
     gold: Annotated[Path, typer.Option(help="Gold used by the exports' best source.")
                     ] = Path("annotations/gold"),
 ) -> None:
-    """Ingest, segment, tag, export (JSONL) and write the takfir network; each stage skips
-    work already done. Outputs go into the workspace folder.
+    """Ingest, segment, tag, export (export.jsonl, and every format with its data card in
+    exports/) and write the takfir network; each stage skips work already done. Outputs go
+    into the workspace folder.
 
     Example: takfir run corpus/demo
     """
@@ -48,8 +49,12 @@ def run_cli(
         console.print(f"Tagged {tagged.documents:,} documents: {tagged.entities:,} entities, "
                       f"{tagged.events:,} takfir events, {tagged.stance:,} stance labels.")
         folder = ws.path.parent
-        path, count = export(ws, fmt="jsonl", out=folder / "export.jsonl", gold=gold)
-        console.print(f"Exported {count:,} documents to {path}.")
+        single = export(ws, fmt="jsonl", out=folder / "export.jsonl", gold=gold)
+        console.print(f"Exported {single.documents:,} documents to {single.path}.")
+        exports = export(ws, fmt="all", out=folder / "exports", gold=gold)
+        console.print(f"Exported them in every format ({', '.join(exports.files)}) with "
+                      f"{exports.datacard.name if exports.datacard else 'no data card'} "
+                      f"to {exports.folder}.")
         docs = labeled_documents(ws, source="best", gold=gold)
         texts = dict(ws.query("SELECT doc_id, text FROM documents"))
         graph = takfir_network(docs.values(), texts)

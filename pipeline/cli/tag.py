@@ -7,8 +7,10 @@ from typing import Annotated
 
 import typer
 
+from ..learn.loop import apply_models
 from ..tag import DEFAULT_BATCH_SIZE, tag
 from .common import DEFAULT_WORKSPACE_PATH, WorkspaceOption, console, open_workspace, progress
+from .train import ModelsOption, print_loop_report
 
 
 def tag_cli(
@@ -20,6 +22,10 @@ def tag_cli(
     n_process: Annotated[int, typer.Option(help="Worker processes for spaCy.")] = 1,
     batch_size: Annotated[int, typer.Option(help="Texts per spaCy batch.")] = DEFAULT_BATCH_SIZE,
     force: Annotated[bool, typer.Option(help="Re-tag every document.")] = False,
+    with_models: Annotated[bool, typer.Option(
+        "--with-models", help="Then run the trained classifiers over the tagged sentences "
+                              "(the model in the loop, = `takfir predict`).")] = False,
+    models: ModelsOption = None,
 ) -> None:
     """Tag entities (linked to the lexicon), takfir declarations and stance; incremental.
 
@@ -29,10 +35,13 @@ def tag_cli(
     with open_workspace(workspace) as ws:
         report = tag(ws, fast=fast, n_process=n_process, batch_size=batch_size, force=force,
                      progress=progress("Tagging"))
+        loop = apply_models(ws, models=models) if with_models else None
     console.print(f"Tagged {report.documents:,} documents in "
                   f"{time.perf_counter() - started:.1f} s ({report.skipped:,} already up to "
                   f"date): {report.entities:,} entities, {report.events:,} takfir events, "
                   f"{report.stance:,} stance labels.")
+    if loop is not None:
+        print_loop_report(loop)
 
 
 def register(app: typer.Typer) -> None:

@@ -186,7 +186,7 @@ def health(url: str, *, timeout: float = 3.0) -> bool | str:
     except urllib.error.HTTPError as err:  # 500: a check failed (often the Celery worker)
         try:
             failed = {k: v for k, v in json.loads(err.read() or b"{}").items()
-                      if v != "working"}
+                      if v not in ("working", "OK")}
         except ValueError:
             failed = {}
         return f"HTTP {err.code} {failed}" if failed else f"HTTP {err.code}"

@@ -14,11 +14,17 @@ from typing import Any
 from ..gold import load_gold
 from ..ingest import display_path
 from ..predictions import predicted_documents
-from ..records import LabeledDocument, Span, Stance, span_to_json
+from ..records import Entity, LabeledDocument, Span, Stance, TakfirEvent, span_to_json
 from ..store import Workspace
 from .schema import EXPORT_SCHEMA
 
 CHOICES = ("predicted", "gold", "best")
+# Prediction-table sources an export reads: the taggers' (rule, model), plus "gold" rows that
+# only `takfir ingest --labels predictions` of an export writes (labels keep their source).
+STORED_SOURCES = ("rule", "model", "gold")
+# documents.metadata key under which ingest keeps the meta of a re-ingested export record, so
+# that exporting it again gives the same bytes.
+EXPORT_META_KEY = "takfir-export/1 meta"
 _PRIORITY = {"gold": 0, "model": 1, "rule": 2, "baseline": 3}
 
 
@@ -27,7 +33,8 @@ def labeled_documents(workspace: Workspace, *, source: str = "best",
     """doc_id -> the labels to export for it (documents without any label are included)."""
     if source not in CHOICES:
         raise ValueError(f"source must be one of {', '.join(CHOICES)}, got {source!r}")
-    predicted = {d.doc_id: d for d in predicted_documents(workspace)}
+    predicted = {d.doc_id: d for d in predicted_documents(workspace,
+                                                           sources=STORED_SOURCES)}
     if source == "predicted":
         return predicted
     golds = {}
@@ -49,8 +56,10 @@ def export_records(workspace: Workspace, labeled: dict[str, LabeledDocument]
     for doc_id, sha, text, title, path, record, fmt, language, near, metadata in rows:
         doc = labeled.get(doc_id) or LabeledDocument(sha, doc_id, "none")
         source_name = Path(display_path(path)).name + (f":{record}" if record else "")
-        meta = {"title": title, "source": source_name, "format": fmt, "language": language,
-                "near_duplicate_of": near, "fields": json.loads(metadata or "{}")}
+        fields = json.loads(metadata or "{}")
+        meta = fields.get(EXPORT_META_KEY) or {
+            "title": title, "source": source_name, "format": fmt, "language": language,
+            "near_duplicate_of": near, "fields": fields}
         yield {
             "schema": EXPORT_SCHEMA, "id": doc_id, "sha256": sha, "text": text, "meta": meta,
             "sentences": [{"start": s.start, "end": s.end,
@@ -58,15 +67,23 @@ def export_records(workspace: Workspace, labeled: dict[str, LabeledDocument]
                           for s in doc.sentences],
             "entities": [{"start": e.start, "end": e.end, "label": e.label, "kb_id": e.kb_id,
                           "score": round(e.score, 4), "source": _source(e.source, doc)}
-                         for e in sorted(doc.entities, key=lambda e: (e.start, e.end))],
+                         for e in sorted(doc.entities, key=_entity_order)],
             "takfir": [{"trigger": {"start": e.trigger.start, "end": e.trigger.end},
                         "declarer": span_to_json(e.declarer), "target": span_to_json(e.target),
                         "ground": None if e.ground is None else
                         {"start": e.ground.start, "end": e.ground.end},
                         "mode": e.mode, "chain": e.chain, "score": round(e.score, 4),
                         "source": _source(e.source, doc)}
-                       for e in sorted(doc.takfir, key=lambda e: e.trigger.start)],
+                       for e in sorted(doc.takfir, key=_event_order)],
         }
+
+
+def _entity_order(e: Entity) -> tuple[int, int, str, str, str, float]:
+    return (e.start, e.end, e.label, e.kb_id or "", e.source, -e.score)
+
+
+def _event_order(e: TakfirEvent) -> tuple[int, int, str, int, float]:
+    return (e.trigger.start, e.trigger.end, e.mode, e.chain, -e.score)
 
 
 def _source(source: str, doc: LabeledDocument) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,3 +24,10 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: Path) -> tuple[Path, int
     (path.parent / SCHEMA_FILENAME).write_text(
         json.dumps(export_schema(), indent=2) + "\n", encoding="utf-8")
     return path, count
+
+
+def write_jsonl_splits(splits: Mapping[str, list[dict[str, Any]]], folder: Path) -> list[Path]:
+    """Write ``<split>.jsonl`` for every split, the JSON Schema beside them."""
+    written = [write_jsonl(records, folder / f"{name}.jsonl")[0]
+               for name, records in splits.items()]
+    return [*written, folder / SCHEMA_FILENAME]

@@ -5,6 +5,9 @@ disagreements, adjudication (majority, prefer, review), idempotent and resumed p
 from __future__ import annotations
 
 import json
+import os
+import secrets
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,9 @@ from pipeline.cli import app
 from pipeline.doccano import push as push_module
 from pipeline.doccano.client import Api, Doccano, connect
 from pipeline.doccano.push import push
+from pipeline.doccano.server import ServerPaths, _pid_alive, start, stop
 from pipeline.doccano.settings import DoccanoSettings
+from pipeline.errors import DoccanoError
 from pipeline.gold import load_gold
 
 PASSWORDS = {"alice": "alice-pw-8c1f2e", "bob": "bob-pw-41d9aa"}
@@ -271,3 +276,39 @@ def test_server_down_is_a_clear_error_within_seconds(tmp_path: Path,
     assert result.exit_code == 1
     assert url in result.output and "make doccano" in result.output
     assert time.perf_counter() - started < 10
+
+
+def test_missing_worker_is_a_clear_error_within_seconds(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server of its own whose Celery worker is stopped: a connection made while the worker
+    was up gets a bounded wait, a new connection the health check's E502, both in seconds."""
+    paths = ServerPaths(data=tmp_path / "doccano-data")
+    settings = DoccanoSettings(f"http://127.0.0.1:{free_port()}", "admin",
+                               secrets.token_urlsafe(16))
+    start(settings, paths)
+    try:
+        with connect(settings, task_timeout=3) as early:
+            project = early.ensure_project("w", description="worker test", guideline="-")
+            worker = int(paths.pidfile("celery").read_text())
+            os.killpg(worker, signal.SIGTERM)  # the worker this test started, by its PID
+            deadline = time.monotonic() + 30
+            while _pid_alive(worker) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert not _pid_alive(worker)
+            started = time.perf_counter()
+            with pytest.raises(DoccanoError) as err:
+                early.export_lines(project.id, project="w")
+            assert time.perf_counter() - started < 15
+            assert settings.url in str(err.value) and "make doccano" in str(err.value)
+        monkeypatch.setenv("TAKFIR_DOCCANO_URL", settings.url)
+        monkeypatch.setenv("TAKFIR_DOCCANO_PASSWORD", settings.password)
+        monkeypatch.setenv("TAKFIR_DOCCANO_CONFIG", str(tmp_path / "no-config.toml"))
+        started = time.perf_counter()
+        result = CliRunner().invoke(app, ["doccano", "pull", "--project", "w", "--workspace",
+                                          str(tmp_path / "ws")])
+        assert result.exit_code == 1
+        assert "E502" in result.output and "Celery" in result.output
+        assert settings.url in result.output and "make doccano" in result.output
+        assert time.perf_counter() - started < 15
+    finally:
+        stop(paths)

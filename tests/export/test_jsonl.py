@@ -50,9 +50,10 @@ def _read(path: Path) -> list[dict]:
 
 def test_every_record_validates_and_offsets_fit(workspace, tmp_path):
     gold = _workspace(workspace, tmp_path)
-    path, count = export(workspace, fmt="jsonl", out=tmp_path / "out", source="best",
-                         gold=gold)
-    assert count == 2 and path.name == "export.jsonl"
+    report = export(workspace, fmt="jsonl", out=tmp_path / "out.jsonl", source="best",
+                    gold=gold)
+    path = report.path
+    assert report.documents == 2 and path.name == "out.jsonl"
     schema = json.loads((path.parent / SCHEMA_FILENAME).read_text())
     for record in _read(path):
         jsonschema.validate(record, schema)
@@ -64,8 +65,8 @@ def test_sources_predicted_gold_and_best(workspace, tmp_path):
     gold = _workspace(workspace, tmp_path)
     by_source = {}
     for source in ("predicted", "gold", "best"):
-        path, _ = export(workspace, fmt="jsonl", out=tmp_path / f"{source}.jsonl",
-                         source=source, gold=gold)
+        path = export(workspace, fmt="jsonl", out=tmp_path / f"{source}.jsonl",
+                      source=source, gold=gold).path
         by_source[source] = {r["meta"]["source"]: r for r in _read(path)}
     predicted, gold_only, best = (by_source[s]["a.txt"] for s in ("predicted", "gold", "best"))
     assert [e["source"] for e in predicted["entities"]] == ["rule"]
