@@ -172,7 +172,10 @@ class Workspace:
                     "WHERE status = 'running'")
 
     def _check_version(self, con: duckdb.DuckDBPyConnection) -> None:
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        # fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the connection and
+        # then refuses the next register()
+        rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        row = rows[0] if rows else None
         if row and row[0] != str(SCHEMA_VERSION):
             raise WorkspaceError(Errors.E203.format(path=self.path, found=row[0],
                                                     expected=SCHEMA_VERSION))

@@ -127,3 +127,11 @@ def test_second_writer_gets_a_clear_lock_error(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_rows_can_be_inserted_right_after_opening(tmp_path):
+    """Opening reads the schema version; that read must not block the first insert."""
+    ws = Workspace(tmp_path / "fresh")
+    assert ws.insert("rejections", [{"source_path": "x.txt", "code": "E102"}]) == 1
+    assert ws.insert("rejections", [{"source_path": "y.txt", "code": "E102"}]) == 1
+    ws.close()

@@ -36,7 +36,9 @@ def push_cli(
     workspace: WorkspaceOption = DEFAULT_WORKSPACE_PATH,
     select: Annotated[str, typer.Option(help="new: documents never pushed to this project; "
                                              "all: every document (each project gets what "
-                                             "it lacks).")] = "new",
+                                             "it lacks); uncertain: those the trained takfir "
+                                             "model is least sure of (smallest margin; run "
+                                             "`takfir train` first).")] = "new",
     limit: Annotated[int | None, typer.Option(help="At most N documents.")] = None,
     annotators: Annotated[str, typer.Option(
         help="Comma-separated Doccano users; each gets a project 'NAME / user' with the "

@@ -7,17 +7,26 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
+from ..errors import TakfirError
 from ..export import export
 from ..export.documents import labeled_documents
 from ..ingest import ingest
+from ..learn.loop import apply_models
+from ..learn.persist import model_folder
+from ..learn.stage import train_task
 from ..network import takfir_network, write_network
 from ..segment import SegmentConfig, segment
 from ..status import workspace_status
+from ..store import Workspace
 from ..tag import tag
 from .common import DEFAULT_WORKSPACE_PATH, WorkspaceOption, console, open_workspace, progress
 from .ingest import print_report
 from .status import print_status
+from .train import print_loop_report
+
+TRAINED_TASKS = ("takfir", "stance")
 
 
 def run_cli(
@@ -27,8 +36,13 @@ def run_cli(
     fast: Annotated[bool, typer.Option(
         "--fast", help="No statistical model: sentencizer and lexicon rules only.")] = False,
     n_process: Annotated[int, typer.Option(help="Worker processes for spaCy.")] = 1,
-    gold: Annotated[Path, typer.Option(help="Gold used by the exports' best source.")
-                    ] = Path("annotations/gold"),
+    gold: Annotated[Path, typer.Option(help="Gold used by training and by the exports' best "
+                                             "source.")] = Path("annotations/gold"),
+    train: Annotated[bool, typer.Option(
+        "--train/--no-train", help="Train the takfir and stance classifiers on gold plus weak "
+                                   "labels when models/ has none, and use them in tagging.")
+    ] = True,
+    retrain: Annotated[bool, typer.Option(help="Train even when models exist.")] = False,
 ) -> None:
     """Ingest, segment, tag, export (export.jsonl, and every format with its data card in
     exports/) and write the takfir network; each stage skips work already done. Outputs go
@@ -48,6 +62,8 @@ def run_cli(
         tagged = tag(ws, fast=fast, n_process=n_process, progress=progress("Tagging"))
         console.print(f"Tagged {tagged.documents:,} documents: {tagged.entities:,} entities, "
                       f"{tagged.events:,} takfir events, {tagged.stance:,} stance labels.")
+        if train:
+            _train_and_apply(ws, gold, retrain=retrain)
         folder = ws.path.parent
         single = export(ws, fmt="jsonl", out=folder / "export.jsonl", gold=gold)
         console.print(f"Exported {single.documents:,} documents to {single.path}.")
@@ -66,6 +82,23 @@ def run_cli(
     console.print(f"Done in {time.perf_counter() - started:.1f} s.")
     if report.exit_code:
         raise typer.Exit(report.exit_code)
+
+
+def _train_and_apply(ws: Workspace, gold: Path, *, retrain: bool) -> None:
+    """The model in the loop: train what is missing, then score the tagged sentences."""
+    for task in TRAINED_TASKS:
+        if not retrain and (model_folder(task, None) / "model.skops").exists():
+            continue
+        try:
+            metrics = train_task(ws, task, gold_path=gold, n_splits=5, n_jobs=2)
+        except TakfirError as err:  # e.g. no gold for this corpus: rules only
+            console.print(f"Not training {task}: {escape(str(err))}")
+            continue
+        console.print(f"Trained the {task} classifier ({metrics['model']['kind']}, "
+                      f"{metrics['data']['training_rows']:,} units) into "
+                      f"{model_folder(task, None)}/.")
+    loop = apply_models(ws)
+    print_loop_report(loop)
 
 
 def register(app: typer.Typer) -> None:

@@ -23,8 +23,9 @@ def tag_cli(
     batch_size: Annotated[int, typer.Option(help="Texts per spaCy batch.")] = DEFAULT_BATCH_SIZE,
     force: Annotated[bool, typer.Option(help="Re-tag every document.")] = False,
     with_models: Annotated[bool, typer.Option(
-        "--with-models", help="Then run the trained classifiers over the tagged sentences "
-                              "(the model in the loop, = `takfir predict`).")] = False,
+        "--models/--no-models", help="Then run the trained classifiers, when models/ has "
+                                     "them, over the tagged sentences (the model in the loop, "
+                                     "= `takfir predict`).")] = True,
     models: ModelsOption = None,
 ) -> None:
     """Tag entities (linked to the lexicon), takfir declarations and stance; incremental.

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DoccanoError, Errors
+from ..learn.active import rank_uncertain
 from ..predictions import predicted_documents
 from ..records import LabeledDocument, Span
 from ..schema import LabelSchema, load_schema
@@ -23,7 +24,8 @@ from ..store import Workspace, now
 from .client import Doccano
 from .mapping import Outgoing, Unit, label_types, make_units, to_line
 
-SELECT = ("new", "all")
+SELECT = ("new", "all", "uncertain")
+DEFAULT_UNCERTAIN = 10  # documents, when --select uncertain comes without --limit
 REVIEW = "review"
 DEFAULT_WINDOW_CHARS = 5000
 MIN_WINDOW_CHARS = 200
@@ -152,7 +154,15 @@ def _record(workspace: Workspace, outgoing: Sequence[Outgoing], examples: Mappin
 
 
 def _select(workspace: Workspace, project: str, select: str, limit: int | None) -> list[str]:
-    """Documents to push: all, or those never pushed to this project (any annotator)."""
+    """Documents to push: all; those never pushed to this project (any annotator); or those
+    the trained takfir model is least sure of (never pushed, spread across documents, without
+    near-duplicates; why each was picked goes to the ``selections`` table)."""
+    if select == "uncertain":
+        pushed = {r[0] for r in workspace.query(
+            "SELECT DISTINCT doc_id FROM pushes WHERE project = ?", [project])}
+        gold = {r[0] for r in workspace.query("SELECT DISTINCT doc_id FROM gold")}
+        return rank_uncertain(workspace, "takfir", limit or DEFAULT_UNCERTAIN,
+                              exclude=pushed | gold)
     sql = "SELECT doc_id FROM documents"
     params: list[object] = []
     if select == "new":

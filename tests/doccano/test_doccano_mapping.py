@@ -163,3 +163,29 @@ def unhealthy_server() -> Iterator[str]:
 def test_missing_worker_is_named(unhealthy_server: str) -> None:
     with pytest.raises(DoccanoError, match=r"E502.*Celery.*make doccano-stop && make doccano"):
         Doccano(DoccanoSettings(unhealthy_server, "admin", "pw"))
+
+
+def test_select_uncertain_asks_the_model_and_skips_pushed_and_adjudicated(workspace,
+                                                                        monkeypatch):
+    """--select uncertain: the takfir model's ranking, minus documents already pushed to the
+    project or adjudicated (the ranking itself is tested in tests/learn)."""
+    from pipeline.doccano import push as push_module
+
+    workspace.insert("pushes", [{
+        "project": "p", "doccano_project": "p / a", "doccano_project_id": 1, "annotator": "a",
+        "kind": "annotate", "unit_id": "u1", "doc_id": "doc_pushed", "sha256": "s",
+        "unit_start": 0, "unit_end": 5, "example_id": 1}])
+    workspace.insert("gold", [{"doc_id": "doc_gold", "sha256": "s", "version": 1,
+                               "strategy": "majority", "record": "{}",
+                               "created_at": "2026-01-01"}])
+    calls = {}
+
+    def fake_rank(ws, task, limit, *, exclude):
+        calls.update(task=task, limit=limit, exclude=set(exclude))
+        return ["doc_b", "doc_a"]
+
+    monkeypatch.setattr(push_module, "rank_uncertain", fake_rank)
+    assert push_module._select(workspace, "p", "uncertain", 2) == ["doc_b", "doc_a"]
+    assert calls == {"task": "takfir", "limit": 2, "exclude": {"doc_pushed", "doc_gold"}}
+    push_module._select(workspace, "p", "uncertain", None)
+    assert calls["limit"] == push_module.DEFAULT_UNCERTAIN
