@@ -11,6 +11,8 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
+import numpy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -96,15 +98,27 @@ def _tag_batch(workspace: Workspace, nlp: Language, ids: list[str], batch_size: 
             "(SELECT unnest(?::VARCHAR[])) ORDER BY doc_id, idx", [ids]):
         sentences.setdefault(doc_id, []).append(Span(start, end))
 
-    def units() -> Iterator[tuple[str, tuple[str, int]]]:
+    # Without a parser, the stored sentences are the sentence boundaries (no sentencizer pass,
+    # and the labels line up with the stored sentences exactly).
+    preset = "parser" not in nlp.pipe_names and "sentencizer" in nlp.pipe_names
+    disable = ["sentencizer"] if preset else []
+
+    def units() -> Iterator[tuple[str | Doc, tuple[str, int]]]:
         for doc_id, _, text in rows:
             for start, end in paragraphs(text):
-                yield text[start:end], (doc_id, start)
+                chunk = text[start:end]
+                if preset:
+                    yield _with_sentences(nlp, chunk, start, sentences.get(doc_id, [])), (
+                        doc_id, start)
+                else:
+                    yield chunk, (doc_id, start)
 
     found: dict[str, LabeledDocument] = {
         doc_id: LabeledDocument(sha, doc_id, "system") for doc_id, sha, _ in rows}
-    for doc, (doc_id, offset) in nlp.pipe(units(), as_tuples=True, batch_size=batch_size,
-                                          n_process=n_process):
+    with nlp.select_pipes(disable=disable):
+        parsed = list(nlp.pipe(units(), as_tuples=True, batch_size=batch_size,
+                               n_process=n_process))
+    for doc, (doc_id, offset) in parsed:
         part = labels_of(doc, offset)
         prior = found[doc_id]
         found[doc_id] = replace(prior, entities=prior.entities + part.entities,
@@ -114,6 +128,25 @@ def _tag_batch(workspace: Workspace, nlp: Language, ids: list[str], batch_size: 
         stored = sentences.get(doc_id, [])
         yield replace(labeled, sentences=tuple(stored),
                       stance=tuple(_on_sentences(labeled.stance, stored)))
+
+
+def _with_sentences(nlp: Language, text: str, offset: int, sentences: list[Span]) -> Doc:
+    """A tokenized Doc whose sentence starts are the stored sentences' (``offset`` is where
+    ``text`` starts in the document)."""
+    doc = nlp.make_doc(text)
+    if not len(doc):
+        return doc
+    idx = doc.to_array(IDX).astype(numpy.int64)
+    starts = numpy.full(len(doc), -1, dtype=numpy.int64)  # -1: not a sentence start
+    starts[0] = 1
+    for sentence in sentences:
+        local = sentence.start - offset
+        if 0 < local < len(text):
+            i = int(numpy.searchsorted(idx, local))
+            if i < len(doc):
+                starts[i] = 1
+    doc.from_array([SENT_START], starts.reshape(-1, 1).astype(numpy.uint64))
+    return doc
 
 
 def labels_of(doc: Doc, offset: int = 0) -> LabeledDocument:
