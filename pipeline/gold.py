@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Errors, GoldError
-from .records import Entity, LabeledDocument, Span, Stance, TakfirEvent
+from .records import Entity, LabeledDocument, Span, Stance, TakfirEvent, misplaced_span
 from .schema import LabelSchema, load_schema
 from .store import Workspace
 
@@ -143,13 +143,8 @@ def _span_json(span: Span | None, *, kb: bool = True) -> dict[str, Any] | None:
 
 
 def _check_offsets(doc: LabeledDocument, length: int, where: str) -> None:
-    spans: list[tuple[str, Span | None]] = [("entity", Span(e.start, e.end)) for e in doc.entities]
-    for e in doc.takfir:
-        spans += [("trigger", e.trigger), ("declarer", e.declarer), ("target", e.target),
-                  ("ground", e.ground)]
-    spans += [("sentence", s) for s in doc.sentences]
-    spans += [("holder", s.holder) for s in doc.stance]
-    for kind, span in spans:
-        if span is not None and not 0 <= span.start < span.end <= length:
-            raise GoldError(Errors.E404.format(where=where, kind=kind, start=span.start,
-                                               end=span.end, length=length))
+    bad = misplaced_span(doc, length)
+    if bad is not None:
+        kind, span = bad
+        raise GoldError(Errors.E404.format(where=where, kind=kind, start=span.start,
+                                           end=span.end, length=length))

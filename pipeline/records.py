@@ -146,6 +146,21 @@ class LabeledDocument:
     stance: tuple[Stance, ...] = ()
 
 
+def misplaced_span(doc: LabeledDocument, length: int) -> tuple[str, Span] | None:
+    """The first span of ``doc`` (kind, span) that does not fit a text of ``length``."""
+    spans: list[tuple[str, Span | None]] = [("entity", Span(e.start, e.end))
+                                            for e in doc.entities]
+    for e in doc.takfir:
+        spans += [("trigger", e.trigger), ("declarer", e.declarer), ("target", e.target),
+                  ("ground", e.ground)]
+    spans += [("sentence", s) for s in doc.sentences]
+    spans += [("holder", s.holder) for s in doc.stance]
+    for kind, span in spans:
+        if span is not None and not 0 <= span.start < span.end <= length:
+            return kind, span
+    return None
+
+
 # -- plain-JSON forms: spaCy's multiprocessing serializes doc._ values with msgpack ----------
 
 def span_to_json(span: Span | None) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import Errors, ExportError
-from ..records import Entity, LabeledDocument, Span, Stance, TakfirEvent
+from ..records import Entity, LabeledDocument, Span, Stance, TakfirEvent, misplaced_span
 from .documents import EXPORT_META_KEY
 from .schema import EXPORT_SCHEMA
 
@@ -83,15 +83,8 @@ def sentence_rows(doc: LabeledDocument) -> list[dict[str, Any]]:
 
 
 def _check_offsets(doc: LabeledDocument, length: int) -> None:
-    spans: list[tuple[str, Span | None]] = [("entity", Span(e.start, e.end))
-                                            for e in doc.entities]
-    for e in doc.takfir:
-        spans += [("trigger", e.trigger), ("declarer", e.declarer), ("target", e.target),
-                  ("ground", e.ground)]
-    spans += [("sentence", s) for s in doc.sentences]
-    spans += [("holder", s.holder) for s in doc.stance]
-    for kind, span in spans:
-        if span is not None and not 0 <= span.start < span.end <= length:
-            raise ExportError(Errors.E607.format(doc_id=doc.doc_id, kind=kind,
-                                                 start=span.start, end=span.end,
-                                                 length=length))
+    bad = misplaced_span(doc, length)
+    if bad is not None:
+        kind, span = bad
+        raise ExportError(Errors.E607.format(doc_id=doc.doc_id, kind=kind, start=span.start,
+                                             end=span.end, length=length))
