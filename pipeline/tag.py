@@ -39,6 +39,7 @@ STAGE = "tag"
 SOURCES = ("rule", "model")
 DEFAULT_BATCH_SIZE = 32
 _DOCS_PER_COMMIT = 100
+_WHOLE_DOC_CHARS = 100_000  # --fast tags shorter documents whole (spaCy's limit is 1M)
 
 
 @dataclass
@@ -105,6 +106,11 @@ def _tag_batch(workspace: Workspace, nlp: Language, ids: list[str], batch_size: 
 
     def units() -> Iterator[tuple[str | Doc, tuple[str, int]]]:
         for doc_id, _, text in rows:
+            if preset and len(text) <= _WHOLE_DOC_CHARS:
+                # boundaries come from the stored sentences: one Doc per document is enough,
+                # and far cheaper than one per paragraph
+                yield _with_sentences(nlp, text, 0, sentences.get(doc_id, [])), (doc_id, 0)
+                continue
             for start, end in paragraphs(text):
                 chunk = text[start:end]
                 if preset:
