@@ -8,45 +8,42 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import cache
 
 import spacy
 from spacy.language import Language
 from spacy.util import filter_spans
 
-from .lexicon import Lexicon, is_acronym, load_lexicon, normalize, spacy_patterns
+from .lexicon import is_acronym, normalize
+from .nlp.ruler import SPANS_KEY
 from .records import Entity, LabeledDocument, Span, Stance, TakfirEvent
 from .schema import LabelSchema, load_schema
 
 SOURCE = "baseline"
 TAKFIR_LABEL = "TAKFIR_TERM"
-_SPANS_KEY = "lexicon"
 # The cue words of the keyword stance rule: the rule the DESIGN calibration measured.
 _AGAINST = re.compile(r"\b(reject|oppos|denounc|disagree|defect|left|leav|against|criticiz|"
                       r"condemn|execut|arrest|kill|betray|fled|escap|abandon)", re.I)
 _FAVOR = re.compile(r"\b(support|pledg|allegiance|join|prais|defend|loyal|welcom|bay'?a)", re.I)
 
 
-_MATCHERS: dict[int, Language] = {}
+@cache
+def _matcher() -> Language:
+    """The project's own lexicon ruler on a blank pipeline: the same matching as the tagger."""
+    from .nlp import factories  # noqa: F401  (registers the factories when not installed)
 
-
-def _matcher(lexicon: Lexicon) -> Language:
-    if id(lexicon) in _MATCHERS:
-        return _MATCHERS[id(lexicon)]
-    nlp = _MATCHERS[id(lexicon)] = spacy.blank("en")
-    ruler = nlp.add_pipe("span_ruler", config={"spans_key": _SPANS_KEY, "phrase_matcher_attr":
-                                               None, "validate": False})
-    ruler.add_patterns(spacy_patterns(lexicon))
-    return nlp  # lexicons are cached by load_lexicon, so one matcher per lexicon object
+    nlp = spacy.blank("en")
+    nlp.add_pipe("takfir_hyphen_merger")
+    nlp.add_pipe("takfir_entity_ruler")
+    return nlp
 
 
 def keyword_baseline(doc_id: str, sha256: str, text: str, sentences: Sequence[Span], *,
-                     lexicon: Lexicon | None = None,
                      schema: LabelSchema | None = None) -> LabeledDocument:
     """Baseline labels for one document."""
-    lexicon = lexicon or load_lexicon()
     schema = schema or load_schema()
-    parsed = _matcher(lexicon)(text)
-    matches = list(parsed.spans[_SPANS_KEY])
+    parsed = _matcher()(text)  # kept alive: the spans read from it below
+    matches = list(parsed.spans[SPANS_KEY])
     terms = [s for s in matches if s.label_ == TAKFIR_LABEL]
     names = filter_spans([s for s in matches if s.label_ != TAKFIR_LABEL])
     entities = tuple(sorted(

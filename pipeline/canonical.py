@@ -85,11 +85,6 @@ def canonicalize(raw: str) -> CanonicalText:
     return _assemble(raw, substituted, _merge(deletions), removed_spans)
 
 
-def boilerplate_reasons(raw: str) -> list[tuple[str, str]]:
-    """(line, reason) for every line that canonicalization would remove; for reports."""
-    return [(line.text, line.reason) for line in canonicalize(raw).removed]
-
-
 def _split_lines(text: str) -> list[tuple[int, int, str]]:
     """(start, end, text) of each line, ``end`` including its newline."""
     out, start = [], 0

@@ -56,20 +56,14 @@ class NearDuplicateIndex:
     def __init__(self, text_of: Callable[[str], str]) -> None:
         self._lsh = MinHashLSH(threshold=_LSH_THRESHOLD, num_perm=NUM_PERM)
         self._text_of = text_of
-        self._shingles: dict[str, set[str]] = {}
 
-    def add(self, doc_id: str, sig: MinHash, shingle_set: set[str] | None = None) -> None:
+    def add(self, doc_id: str, sig: MinHash) -> None:
         self._lsh.insert(doc_id, sig)
-        if shingle_set is not None:
-            self._shingles[doc_id] = shingle_set
 
     def best_match(self, sig: MinHash, shingle_set: set[str]) -> tuple[str, float] | None:
         best: tuple[str, float] | None = None
         for candidate in sorted(self._lsh.query(sig)):
-            other = self._shingles.get(candidate)
-            if other is None:
-                other = shingles(self._text_of(candidate))
-            similarity = jaccard(shingle_set, other)
+            similarity = jaccard(shingle_set, shingles(self._text_of(candidate)))
             if similarity >= THRESHOLD and (best is None or similarity > best[1]):
                 best = (candidate, similarity)
         return best

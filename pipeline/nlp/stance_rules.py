@@ -113,6 +113,8 @@ class TargetIndex:
     group_labels: set[str] = field(default_factory=set)
     name_labels: set[str] = field(default_factory=set)  # labels of the targets' entities
     main_group: str | None = None  # the first group with leaders in labels.toml
+    # aliases grouped by their first word, so each token is compared with a few only
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, targets: dict[str, StanceTarget], lexicon: Lexicon) -> TargetIndex:
@@ -146,6 +148,8 @@ class TargetIndex:
         for group in index.leadership_of:
             index.group_labels |= {lexicon.by_id[i].label for i in targets[group].lexicon_ids
                                    if i in lexicon.by_id}
+        for key, name in index.aliases.items():
+            index.by_first.setdefault(key[0], []).append((key, name))
         return index
 
     def _alias_target(self, words: list[str]) -> str | None:
@@ -167,9 +171,8 @@ def find_mentions(doc: Doc, index: TargetIndex, lexicon_spans: Iterable[Span]
             found[ent.start] = Mention(ent.start, ent.end, index.by_kb[ent.kb_id_], ent.root.i)
     words = [(w, t.i) for t in doc for w in normalize(t.text).split()]
     cased = {t.i: w for t in doc for w in _fold_words(t.text)}
-    by_first = _aliases_by_first_word(index)
     for i in range(len(words)):
-        for key, name in by_first.get(words[i][0], ()):
+        for key, name in index.by_first.get(words[i][0], ()):
             if tuple(w for w, _ in words[i:i + len(key)]) == key:
                 if key[0] == "the" and _is_leader_word(key[-1], index):
                     continue  # "the leadership", "the caliph": resolved by context below
@@ -206,20 +209,6 @@ def find_mentions(doc: Doc, index: TargetIndex, lexicon_spans: Iterable[Span]
                 token.dep_ in ("poss", "compound") and _is_leader_word(token.head.lower_, index)):
             out.append(Mention(token.i, token.i + 1, group, token.i))
     return out
-
-
-_BY_FIRST: dict[int, dict[str, list[tuple[tuple[str, ...], str]]]] = {}
-
-
-def _aliases_by_first_word(index: TargetIndex) -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """Aliases grouped by their first word, so each token is compared with a few only."""
-    grouped = _BY_FIRST.get(id(index))
-    if grouped is None:
-        grouped = {}
-        for key, name in index.aliases.items():
-            grouped.setdefault(key[0], []).append((key, name))
-        _BY_FIRST[id(index)] = grouped
-    return grouped
 
 
 def _fold_words(text: str) -> list[str]:
