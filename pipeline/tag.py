@@ -39,7 +39,7 @@ STAGE = "tag"
 SOURCES = ("rule", "model")
 DEFAULT_BATCH_SIZE = 32
 _DOCS_PER_COMMIT = 100
-_WHOLE_DOC_CHARS = 100_000  # --fast tags shorter documents whole (spaCy's limit is 1M)
+_WHOLE_DOC_CHARS = 100_000  # shorter documents are tagged whole (spaCy's limit is 1M)
 
 
 @dataclass
@@ -99,25 +99,19 @@ def _tag_batch(workspace: Workspace, nlp: Language, ids: list[str], batch_size: 
             "(SELECT unnest(?::VARCHAR[])) ORDER BY doc_id, idx", [ids]):
         sentences.setdefault(doc_id, []).append(Span(start, end))
 
-    # Without a parser, the stored sentences are the sentence boundaries (no sentencizer pass,
-    # and the labels line up with the stored sentences exactly).
-    preset = "parser" not in nlp.pipe_names and "sentencizer" in nlp.pipe_names
-    disable = ["sentencizer"] if preset else []
+    # The stored sentences are the sentence boundaries: the parser respects preset starts, so
+    # a whole document is one Doc (document context for coreference and stance) whose
+    # sentences line up with the stored ones; without a parser no sentencizer pass is needed.
+    disable = ["sentencizer"] if "sentencizer" in nlp.pipe_names else []
 
-    def units() -> Iterator[tuple[str | Doc, tuple[str, int]]]:
+    def units() -> Iterator[tuple[Doc, tuple[str, int]]]:
         for doc_id, _, text in rows:
-            if preset and len(text) <= _WHOLE_DOC_CHARS:
-                # boundaries come from the stored sentences: one Doc per document is enough,
-                # and far cheaper than one per paragraph
+            if len(text) <= _WHOLE_DOC_CHARS:
                 yield _with_sentences(nlp, text, 0, sentences.get(doc_id, [])), (doc_id, 0)
                 continue
             for start, end in paragraphs(text):
-                chunk = text[start:end]
-                if preset:
-                    yield _with_sentences(nlp, chunk, start, sentences.get(doc_id, [])), (
-                        doc_id, start)
-                else:
-                    yield chunk, (doc_id, start)
+                yield _with_sentences(nlp, text[start:end], start, sentences.get(doc_id, [])), (
+                    doc_id, start)
 
     found: dict[str, LabeledDocument] = {
         doc_id: LabeledDocument(sha, doc_id, "system") for doc_id, sha, _ in rows}

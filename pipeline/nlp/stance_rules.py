@@ -285,11 +285,19 @@ def last_group(doc: Doc, i: int, mentions: list[Mention], index: TargetIndex) ->
 # -- holders and quotations --------------------------------------------------------------------
 
 def quote_regions(doc: Doc) -> list[tuple[int, int]]:
-    """Token ranges between paired double quotes (an unpaired one runs to the Doc's end)."""
-    marks = [t.i for t in doc if t.text in ('"', "\u201c", "\u201d")]
-    pairs = [(marks[k], marks[k + 1] if k + 1 < len(marks) else len(doc))
-             for k in range(0, len(marks), 2)]
-    return pairs
+    """Token ranges between paired double quotes, paired within each paragraph (an unpaired
+    one runs to the paragraph's end: quotations run on over sentences, not paragraphs)."""
+    regions: list[tuple[int, int]] = []
+    marks: list[int] = []
+    for token in [*doc, None]:
+        if token is None or (token.is_space and token.text.count("\n") >= 2):
+            end = token.i if token is not None else len(doc)
+            regions += [(marks[k], marks[k + 1] if k + 1 < len(marks) else end)
+                        for k in range(0, len(marks), 2)]
+            marks = []
+        elif token.text in ('"', "\u201c", "\u201d"):
+            marks.append(token.i)
+    return regions
 
 
 def in_quote(i: int, regions: list[tuple[int, int]]) -> bool:
