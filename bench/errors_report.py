@@ -238,6 +238,55 @@ def write_errors_report(workspace: Path, gold_file: Path, out: Path,
     print(f"wrote {out.relative_to(ROOT)}")
 
 
+def show(workspace: Path, gold_file: Path, kinds: list[str]) -> None:
+    """Print the cases with their sentences and labels, for a developer's terminal only."""
+    from real_corpus import read_manifest
+
+    rows = read_manifest()
+    with Workspace(workspace, read_only=True) as ws:
+        gold = load_gold(gold_file, ws)
+        pred = {d.doc_id: d for d in predicted_documents(ws, doc_ids=[d.doc_id for d in gold],
+                                                         sources=["rule"])}
+        texts = dict(ws.query("SELECT doc_id, text FROM documents"))
+        by_sha = dict(ws.query("SELECT sha256, doc_id FROM documents"))
+    names = {by_sha[r["sha256"]]: r["id"] for r in rows if r["sha256"] in by_sha}
+    kind_of = {by_sha[r["sha256"]]: r["kind"] for r in rows if r["sha256"] in by_sha}
+    errors = analyse(gold, pred, texts, names, kind_of)
+    by_name = {names.get(g.doc_id): g for g in gold}
+
+    def part(text: str, span: Span | None) -> str:
+        return "-" if span is None else repr(text[span.start:span.end])
+
+    for kind in kinds:
+        for name, index, start, end, cls in sorted(errors[kind]):
+            g = by_name[name]
+            text = texts[g.doc_id]
+            print(f"\n[{kind}] {name} #{index} ({cls})\n  {text[start:end]!r}")
+            for label, doc in (("gold", g), ("pred", pred.get(g.doc_id))):
+                for e in (doc.takfir if doc else ()):
+                    if start <= e.trigger.start < end:
+                        print(f"  {label}: {part(text, e.trigger)} {e.mode} decl="
+                              f"{part(text, e.declarer)} targ={part(text, e.target)} ground="
+                              f"{part(text, e.ground)}")
+                if kind == "ISIS stance":
+                    print(f"  {label}: " + ", ".join(
+                        f"{s.target}={s.label}" for s in (doc.stance if doc else ())
+                        if s.start < end and start < s.end and s.label != "NONE"))
+
+
 if __name__ == "__main__":
-    write_errors_report(Path(sys.argv[1]), ROOT / "annotations" / "gold" / "real" / "dev.jsonl",
-                        ROOT / "annotations" / "ERRORS.md")
+    import argparse
+
+    parser = argparse.ArgumentParser(description="error report, or --show cases")
+    parser.add_argument("workspace", type=Path, nargs="?", default=ROOT / "bench" / "results"
+                        / "real" / "workspace")
+    parser.add_argument("--show", nargs="*", metavar="KIND",
+                        help="print cases with text to the terminal: takfir FN, takfir FP, "
+                             "declarer, target, ISIS stance")
+    parser.add_argument("--split", default="dev")
+    args = parser.parse_args()
+    gold_path = ROOT / "annotations" / "gold" / "real" / f"{args.split}.jsonl"
+    if args.show is not None:
+        show(args.workspace, gold_path, args.show or ["takfir FN", "takfir FP"])
+    else:
+        write_errors_report(args.workspace, gold_path, ROOT / "annotations" / "ERRORS.md")

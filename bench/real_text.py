@@ -112,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="reuse bench/results/real/ (only new work is done)")
     parser.add_argument("--errors", action="store_true",
                         help="rewrite annotations/ERRORS.md from the dev split")
+    parser.add_argument("--quick", action="store_true",
+                        help="developer loop: re-tag the existing workspace with the rules "
+                             "and score dev and the seed only (never test)")
     args = parser.parse_args(argv)
     rows = read_manifest(MANIFEST)
     missing = check_texts(rows)
@@ -121,13 +124,23 @@ def main(argv: list[str] | None = None) -> int:
               "as corpus/real/README.md says (search, then scripts/real_corpus.py rebuild).",
               file=sys.stderr)
         return 1
-    workspace, times = build(args.keep)
-    results: dict[str, dict[str, Any]] = {}
     gold_of = {"seed": GOLD / "seed.jsonl",
                **{split: GOLD / "real" / f"{split}.jsonl" for split in SPLITS}}
+    systems = ("rules", "rules+model", "baseline")
+    if args.quick:
+        workspace = OUT / "workspace"
+        times = {"tag --force --no-models": takfir("tag", "--force", "--no-models",
+                                                   workspace=workspace)}
+        gold_of.pop("test")
+        systems = ("rules",)
+    else:
+        workspace, times = build(args.keep)
+    results: dict[str, dict[str, Any]] = {}
     for split, gold_file in gold_of.items():
-        for system in ("rules", "rules+model", "baseline"):
-            results[f"{split} / {system}"] = summary(score(workspace, gold_file, system))
+        for system in systems:
+            name = f"{split} / {system}" + (" (in-sample)" if split == "dev"
+                                             and system == "rules+model" else "")
+            results[name] = summary(score(workspace, gold_file, system))
     if args.errors:
         from errors_report import write_errors_report
 

@@ -60,6 +60,12 @@ class Errors(metaclass=_Catalogue):
     E356 = "[ambiguous] {surface!r}: {problem}; fix the [ambiguous] table"
     E357 = ("labels.toml stance target {target!r} lists lexicon id {id!r}, which no "
             "lexicon file defines; add it to {folder}/entities.toml or correct labels.toml")
+    E358 = ("{path}: cue list not found; it ships in annotations/lexicon/ (set $TAKFIR_LEXICON "
+            "to a folder that has cues.toml)")
+    E359 = ("{path}: unknown cue sections ({unknown}) and missing ones ({missing}); the "
+            "sections are listed in pipeline/nlp/cues.py SECTIONS")
+    E360 = ("{path}: [{section}] must be a list of non-empty strings (thresholds: a "
+            "non-negative integer)")
     # Gold data.
     E401 = "{where}: malformed JSON ({detail}); each line must be one gold record"
     E402 = ("{where}: schema {found!r}, expected {expected!r}; see annotations/gold/README.md "

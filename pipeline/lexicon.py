@@ -22,6 +22,8 @@ from .errors import ConfigError, Errors
 from .schema import LabelSchema, load_schema
 
 LEXICON_ENV = "TAKFIR_LEXICON"
+# Files of the lexicon folder that hold cue lists, not entries (pipeline/nlp/cues.py).
+NOT_ENTRIES = frozenset({"cues.toml"})
 # Id prefix -> the one label entries with that prefix carry.
 PREFIX_LABELS = {"per": "PERSON", "org": "ORG", "norp": "NORP", "gpe": "GPE", "loc": "LOC",
                  "fac": "FAC", "date": "DATE", "event": "EVENT", "work": "WORK_OF_ART",
@@ -173,7 +175,7 @@ def load_lexicon(folder: Path | None = None, *, labels_path: Path | None = None)
 @cache
 def _load(folder: Path, labels_path: Path | None) -> Lexicon:
     schema = load_schema(labels_path)
-    files = sorted(folder.glob("*.toml"))
+    files = [p for p in sorted(folder.glob("*.toml")) if p.name not in NOT_ENTRIES]
     if not files:
         raise ConfigError(f"{folder}: " + Errors.E350.format(env=LEXICON_ENV))
     entries: dict[str, LexiconEntry] = {}

@@ -26,13 +26,24 @@ from ..records import Span, Stance, TakfirEvent, event_from_json, stance_to_json
 from ..schema import load_schema
 from . import stance_rules as R
 from .arrays import sentence_chars
+from .cues import Cues, load_cues
+from .syntax import (
+    COPULAS,
+    FIRST_PERSON_ALL,
+    MODALS,
+    SUBJECTS,
+    acting_subject,
+    in_concessive,
+    is_negated,
+    is_passive,
+)
+from .voice import Voice, document_voice, refers_in_voice
 
 SOURCE = "rule"
 STANCE_MODES = frozenset(["asserted", "implied"])  # §5.5: these takfir modes set AGAINST
 CLASS_MODE = "doctrinal"  # AGAINST only when the class names the target
 VERDICT_KINDS = frozenset(["verdict_noun", "verdict_adj", "verdict_verb", "charge_noun",
                            "charge_verb", "act_noun"])
-MODALS = frozenset(["would", "could", "will", "might", "may", "should", "shall", "can"])
 PLEDGE = frozenset(["pledge", "swear", "allegiance", "oath"])
 
 
@@ -43,7 +54,7 @@ class Cue:
     target: str
     label: str
     holder: SpacySpan | None
-    priority: int  # 3 takfir event, 2 cue word, 1 evaluation, 0 complaint about a quote
+    priority: int  # 3 takfir event, 2 cue word, 1 evaluation, 0 complaint, -1 author's voice
     position: int
     concessive: bool = False
 
@@ -64,6 +75,7 @@ class StanceTagger:
         self.lexicon_path = lexicon_path
         self.index: R.TargetIndex | None = None
         self.lexicon: Lexicon | None = None
+        self.cues: Cues | None = None
         self.none_label = "NONE"
         self.pledge_forms: frozenset[str] = frozenset()
 
@@ -82,6 +94,7 @@ class StanceTagger:
         self.lexicon = load_lexicon(Path(lexicon) if lexicon else None,
                                     labels_path=Path(labels) if labels else None)
         self.index = R.TargetIndex.build(schema.stance_targets, self.lexicon)
+        self.cues = load_cues(Path(lexicon) / "cues.toml" if lexicon else None)
         baya = self.lexicon.lookup("bay'a")  # the oath of allegiance, in all its spellings
         self.pledge_forms = frozenset(normalize(f) for f in (baya.surfaces if baya else ()))
 
@@ -99,7 +112,8 @@ class StanceTagger:
             return [Stance(start, end, target, self.none_label, None, 0.9, SOURCE)
                     for start, end in sentence_chars(doc) for target in self.index.targets]
         lexicon_spans = list(doc.spans.get("lexicon", []))
-        mentions = R.find_mentions(doc, self.index, lexicon_spans)
+        assert self.cues is not None
+        mentions = R.find_mentions(doc, self.index, lexicon_spans, self.cues)
         regions = R.quote_regions(doc)
         events = [event_from_json(e) for e in (doc._.takfir_events or [])]
         covered = {(e.trigger.start, e.trigger.end) for e in events}
@@ -108,8 +122,11 @@ class StanceTagger:
                     and (s.start_char, s.end_char) not in covered]
         out: list[Stance] = []
         last_speaker: SpacySpan | None = None
+        quoted = [R.in_quote(t.i, regions) for t in doc]
+        voice = document_voice(doc, self.cues, quoted)
         for sent in doc.sents:
-            said_by = R.speaker(sent, regions) if doc.has_annotation("DEP") else None
+            said_by = R.speaker(sent, regions, self.cues) if doc.has_annotation("DEP") \
+                else None
             if said_by is None and sent.start > 0 and R.in_quote(sent.start + 1, regions):
                 said_by = last_speaker
             last_speaker = said_by or last_speaker
@@ -118,13 +135,15 @@ class StanceTagger:
             cues = list(self._event_cues(context, events))
             if context.parsed:  # the word rules read the dependency parse
                 cues += [*self._word_cues(context), *self._evaluation_cues(context)]
+            cues += self._voice_cues(context, voice, quoted, cues)
             for target in self.index.targets:
                 best = max((c for c in cues if c.target == target), default=None,
                            key=lambda c: c.rank)
                 label = best.label if best else self.none_label
                 holder = (Span(best.holder.start_char, best.holder.end_char)
                           if best and best.holder is not None else None)
-                score = {3: 0.9, 2: 0.8, 1: 0.6, 0: 0.6}[best.priority] if best else 0.9
+                score = {3: 0.9, 2: 0.8, 1: 0.6, 0: 0.6, -1: 0.55}[best.priority] if best \
+                    else 0.9
                 out.append(Stance(sent.start_char, sent.end_char, target, label, holder, score,
                                   SOURCE))
         return out
@@ -170,35 +189,57 @@ class StanceTagger:
                 trigger = ctx.doc.char_span(event.trigger.start, event.trigger.end,
                                             alignment_mode="expand")
                 if trigger is None or ctx.parsed and any(
-                        R.is_passive(t) for t in [trigger.root, *trigger.root.ancestors]):
+                        is_passive(t, reduced=False)
+                        for t in [trigger.root, *trigger.root.ancestors]):
                     continue  # §5.5: no declarer because of a passive -> no stance
                 holder = ctx.said_by if R.in_quote(trigger.start, ctx.regions) else None
             for target in targets:
                 yield Cue(target, R.AGAINST, holder, 3, span.start)
 
+    def _voice_cues(self, ctx: _Context, voice: Voice, quoted: list[bool],
+                    found: list[Cue]) -> list[Cue]:
+        """§5.9: a partisan author's stance on every sentence that refers to the main group
+        (or its leaders) and has no stronger cue for it; held by the author."""
+        assert self.index is not None and self.cues is not None
+        group = self.index.main_group
+        if voice.label is None or group is None:
+            return []
+        have = {c.target for c in found}
+        named = {m.target for m in ctx.mentions}
+        out = []
+        if group not in have and (group in named or refers_in_voice(ctx.sent, voice, self.cues,
+                                                                     quoted)):
+            out.append(Cue(group, voice.label, None, -1, ctx.sent.start))
+        leaders = self.index.leadership_of.get(group)
+        if leaders and leaders not in have and leaders in named:
+            out.append(Cue(leaders, voice.label, None, -1, ctx.sent.start))
+        return out
+
     def _word_cues(self, ctx: _Context) -> Iterable[Cue]:
         """Verbs and nouns of opposing or supporting, applied to the targets they govern."""
-        assert self.index is not None
+        assert self.index is not None and self.cues is not None
+        cues = self.cues
         for token in ctx.sent:
             found = self._polarity(token, ctx)
             if found is None:
                 continue
             label, region = found
             holder = self._holder(token, ctx)
-            if R.is_passive(token):
-                holder = R.passive_agent(token)
+            if is_passive(token, reduced=False):
+                holder = R.passive_agent(token, cues)
                 if holder is None:
                     continue  # agentless passive: a neutral report (§5.4)
-            if R.negated(token):
+            if is_negated(token):
                 if label == R.AGAINST or token.lemma_.lower() not in ("support", "trust",
                                                                       "praise", "defend"):
                     continue  # negation cancels; "did not support" flips
                 label = R.AGAINST
-            if (stop := R.governed_by(token, R.REFUSE | R.PREVENT)) is not None:
+            stoppers = cues["stance.refusing_verbs"] | cues["stance.preventing_verbs"]
+            if (stop := R.governed_by(token, stoppers)) is not None:
                 if label == R.AGAINST:
                     continue
                 label = R.AGAINST
-                if stop.lemma_.lower() in R.PREVENT:
+                if cues.has("stance.preventing_verbs", stop):
                     holder = self._holder(stop, ctx)
             elif R.governed_by(token, frozenset(["want", "try", "plan", "begin", "start",
                                                  "decide", "continue"])) is None and any(
@@ -210,18 +251,21 @@ class StanceTagger:
             hits = [m for m in ctx.mentions if m.head in region_ids and m.head not in held]
             own = {m.target for m in ctx.mentions if m.head in held}
             targets = {m.target for m in hits} - own  # "ISIS ... dissent within its ranks"
-            if not hits and token.lemma_.lower() in R.IMPLICIT_GROUP:
+            if not hits and cues.has("stance.leaving_verbs", token):
                 group = R.last_group(ctx.doc, token.i, ctx.all_mentions, self.index)
                 targets = {group} if group else set()
             if label == R.FAVOR and (token.lemma_.lower() in PLEDGE
                                      or normalize(token.text) in self.pledge_forms):
                 targets |= {g for g, lead in self.index.leadership_of.items() if lead in targets}
-            priority = 0 if token.lemma_.lower() in R.SAY else 2  # "..., Samir complained"
+            # "..., Samir complained": a speech verb is weaker than any other cue
+            priority = 0 if cues.has("stance.speech_verbs", token) else 2
             for target in targets:
-                yield Cue(target, label, holder, priority, token.i, R.concessive(token))
+                yield Cue(target, label, holder, priority, token.i, in_concessive(token))
 
     def _polarity(self, token: Token, ctx: _Context) -> tuple[str, list[Token]] | None:
         """The cue's label and the tokens it applies to, or None if the token is no cue."""
+        assert self.cues is not None
+        cues = self.cues
         lemma = token.lemma_.lower()
         preps = {c.lower_: c for c in token.children if c.dep_ == "prep"}
         if token.pos_ in ("VERB", "AUX"):
@@ -241,22 +285,27 @@ class StanceTagger:
                 if {"against", "on"} & set(preps):
                     return R.AGAINST, region
                 return None
+            if "from" in preps and cues.has("stance.taking_verbs", token):
+                return R.AGAINST, list(preps["from"].subtree)  # "retook the town from X"
             if lemma in ("take", "drive", "crack"):
                 objects = [c.lemma_.lower() for c in token.children]
                 return (R.AGAINST, region) if {"control", "out", "down"} & set(objects) \
                     else None
-            if lemma in R.LABELING:
+            if cues.has("stance.labeling_verbs", token):
                 return self._labeling(token, region, ctx)
-            if lemma in R.AGAINST_VERBS:
+            if cues.has("stance.against_verbs", token):
                 return R.AGAINST, region
-            if lemma in R.FAVOR_VERBS:
+            if cues.has("stance.favor_verbs", token):
                 return R.FAVOR, region
             return None
         if token.pos_ in ("NOUN", "PROPN"):
-            supports = lemma in R.FAVOR_NOUNS or normalize(token.text) in self.pledge_forms
-            if not supports and lemma not in R.AGAINST_NOUNS:
+            supports = cues.has("stance.favor_nouns", token) or normalize(
+                token.text) in self.pledge_forms
+            if not supports and not cues.has("stance.against_nouns", token):
                 return None
             region = [t for c in token.children if c.dep_ == "prep" for t in c.subtree]
+            if lemma == "victory" and not {"over", "against"} & set(preps):
+                return None  # "victory over X" opposes X; "the victory of X" is X's
             if token.dep_ == "dobj" and token.head.pos_ == "VERB":
                 region += [t for c in token.head.children if c.dep_ == "prep"
                            for t in c.subtree]
@@ -272,15 +321,17 @@ class StanceTagger:
                   ) -> tuple[str, list[Token]] | None:
         """'called them Khawarij', 'declared the caliph an apostate' (when no event covers it),
         'describes ISIS as the caliphate God promised'."""
-        if any(c.lower_ in MODALS for c in token.children) or R.negated(token) or \
+        assert self.cues is not None
+        if any(c.lower_ in MODALS for c in token.children) or is_negated(token) or \
                 ctx.sent.text.rstrip().endswith("?"):
             return None
         words = {t.lower_ for t in region}
         region_ids = {t.i for t in region}
-        if any(s.start in region_ids for s in ctx.verdicts) or words & R.PEJORATIVE:
+        if any(s.start in region_ids for s in ctx.verdicts) or words & self.cues[
+                "stance.pejorative"]:
             return R.AGAINST, region
         if token.lemma_.lower() in ("describe", "call", "consider", "regard", "view") and \
-                words & R.POS_EVAL - {"islamic", "islam"}:
+                words & self.cues["stance.positive_evaluation"] - {"islamic", "islam"}:
             return R.FAVOR, region
         return None
 
@@ -293,13 +344,13 @@ class StanceTagger:
                 owner = owners[0]
                 if owner.pos_ != "PRON":
                     return R.noun_phrase(owner)
-            subject = R.subject_of(token.head) if token.head is not token else None
+            subject = acting_subject(token.head) if token.head is not token else None
         else:
-            subject = R.subject_of(token)
+            subject = acting_subject(token)
         quoted = R.in_quote(token.i, ctx.regions)
         if subject is None:
             return ctx.said_by if quoted else None
-        if subject.lower_ in R.FIRST_PERSON:
+        if subject.lower_ in FIRST_PERSON_ALL:
             return ctx.said_by if quoted else None
         return R.noun_phrase(subject)
 
@@ -312,25 +363,28 @@ class StanceTagger:
                 continue
             quoted = R.in_quote(head.i, ctx.regions)
             verbs = [head.head, *(c for c in head.head.children if c.dep_ == "conj"
-                                  and not any(d.dep_ in R.SUBJECTS for d in c.children))]
+                                  and not any(d.dep_ in SUBJECTS for d in c.children))]
             for verb in verbs:
                 label = self._evaluate(verb, mention, quoted)
                 if label:
                     holder = ctx.said_by if quoted or ctx.sent_quoted else None
-                    yield Cue(mention.target, label, holder, 1, verb.i, R.concessive(verb))
+                    yield Cue(mention.target, label, holder, 1, verb.i, in_concessive(verb))
 
-    @staticmethod
-    def _evaluate(verb: Token, mention: R.Mention, quoted: bool) -> str | None:
+    def _evaluate(self, verb: Token, mention: R.Mention, quoted: bool) -> str | None:
+        assert self.cues is not None
+        cues = self.cues
         words = {t.lower_ for c in verb.children if c.dep_ in ("attr", "acomp", "oprd",
                                                                "dobj", "prep")
                  for t in c.subtree if not mention.start <= t.i < mention.end}
-        copular = verb.lemma_.lower() in R.COPULAS
-        if quoted and verb.lemma_.lower() in R.NEG_ACTS and not R.negated(verb):
+        copular = verb.lemma_.lower() in COPULAS
+        if quoted and cues.has("stance.negative_acts", verb) and not is_negated(verb):
             return R.AGAINST
-        if words & (R.NEG_EVAL if copular or quoted else R.STRONG_NEG):
-            return None if R.negated(verb) else R.AGAINST
-        if words & R.POS_EVAL and copular:
-            return R.AGAINST if R.negated(verb) else R.FAVOR
+        negative = cues["stance.negative_evaluation"] if copular or quoted else cues[
+            "stance.strong_negative"]
+        if words & negative:
+            return None if is_negated(verb) else R.AGAINST
+        if words & cues["stance.positive_evaluation"] and copular:
+            return R.AGAINST if is_negated(verb) else R.FAVOR
         return None
 
 

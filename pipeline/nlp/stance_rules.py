@@ -14,78 +14,18 @@ from spacy.tokens import Doc, Span, Token
 
 from ..lexicon import Lexicon, is_acronym, normalize, variants
 from ..schema import StanceTarget
+from .cues import Cues
+from .syntax import FIRST_PERSON_ALL, SUBJECTS
 
 FAVOR, AGAINST = "FAVOR", "AGAINST"  # checked against labels.toml by the tagger
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-AGAINST_VERBS = _words("""
-oppose reject denounce condemn criticize criticise disagree disown disavow renounce repudiate
-leave defect desert flee escape abandon quit betray attack arrest detain jail imprison execute
-kill behead torture humiliate taunt mock ridicule dismiss raid bomb strike defeat expel purge
-persecute punish resist rebel revolt conspire blame accuse complain protest denigrate insult
-hate despise combat battle capture recapture retake liberate dissent expose ban outlaw
-prosecute sentence excommunicate dissuade deride scorn shun boycott sanction target
-""")
-FAVOR_VERBS = _words("""
-support pledge join praise defend endorse welcome admire glorify celebrate justify recruit obey
-love trust swear promote sympathize sympathise embrace champion hail applaud laud extol follow
-adopt
-""")
-AGAINST_NOUNS = _words("""
-opposition rejection denunciation condemnation criticism dissatisfaction disagreement defection
-desertion attack assault airstrike strike raid war campaign offensive fight fighting battle
-crackdown arrest execution purge resistance rebellion revolt hostility hatred contempt dissent
-insurgency operation capture
-""")
-FAVOR_NOUNS = _words("""
-support allegiance pledge oath praise loyalty sympathy admiration endorsement defense defence
-""")
-# Verbs whose FAVOR complement turns AGAINST ("refused to fight under", "stopped people from
-# joining"); the AGAINST complement is cancelled instead.
-REFUSE = frozenset(["refuse", "decline", "stop", "quit", "cease"])
-PREVENT = _words("stop prevent dissuade discourage deter forbid warn keep")
-# Leaving a group needs no object: "He deserted his post" (after the group is named).
-IMPLICIT_GROUP = frozenset(["defect", "desert"])
+# Grammar of cue complements (the cue words themselves are in cues.toml).
 FAVOR_PREPS = frozenset(["for", "under", "alongside"])
-# Verbs that put a label or verdict on their object: AGAINST when the label is pejorative.
-LABELING = _words("declare call brand label consider regard deem name describe view")
-PEJORATIVE = _words("""
-khawarij kharijites kharijite extremist extremists deviant deviants hypocrite hypocrites
-criminal criminals thug thugs heretic heretics murderer murderers terrorist terrorists
-""")
-NEG_EVAL = _words("""
-prison prisons jail fear terror betrayal lie lies liar liars thief thieves theft crime crimes
-criminal criminals gang cult mafia tyranny tyrant tyrants oppression oppressor corruption
-corrupt evil disaster failure fraud sham murderer murderers butcher butchers thug thugs hell
-nightmare deviant deviants extremist extremists ignorant wrong false fake unislamic hypocrite
-hypocrites hypocrisy khawarij cruel brutal machine
-""")
-# Evaluative even in a report, when the target does it: "it rules by fear".
-STRONG_NEG = _words("fear terror lies tyranny oppression betrayal corruption")
-NEG_ACTS = _words("steal lie cheat oppress betray deceive exploit abuse rob loot")
-POS_EVAL = _words("""
-justice just true truth righteous rightly guided promised blessed glorious victory victorious
-honor honour pure legitimate valid islamic islam
-""")
 NOT_REGION_PREPS = frozenset(["like", "unlike", "despite", "besides", "except", "beyond"])
-COPULAS = frozenset(["be", "become", "remain", "seem"])
-SAY = _words("""
-say tell explain ask recall complain add write state insist claim argue answer reply note
-describe admit confess warn shout declare announce
-""")
-CONCESSIVE = frozenset(["although", "though", "while", "whereas", "even"])
-GROUP_NOUNS = frozenset(["group", "organization", "organisation", "movement"])
 PRONOUNS_IT = frozenset(["it", "its"])
-FIRST_PERSON = frozenset(["i", "me", "my", "we", "us", "our"])
-SUBJECTS = frozenset(["nsubj", "csubj", "expl"])
-NOT_OBJECT = _words("""
-nsubj nsubjpass csubj csubjpass expl aux auxpass neg punct mark cc conj agent advcl prt dep
-parataxis npadvmod advmod relcl appos
-""")
+NOT_OBJECT = frozenset([
+    "nsubj", "nsubjpass", "csubj", "csubjpass", "expl", "aux", "auxpass", "neg", "punct",
+    "mark", "cc", "conj", "agent", "advcl", "prt", "dep", "parataxis", "npadvmod", "advmod",
+    "relcl", "appos"])
 
 
 @dataclass(frozen=True)
@@ -161,7 +101,7 @@ class TargetIndex:
         return self.aliases.get(tuple(normalize(text).split()))
 
 
-def find_mentions(doc: Doc, index: TargetIndex, lexicon_spans: Iterable[Span]
+def find_mentions(doc: Doc, index: TargetIndex, lexicon_spans: Iterable[Span], cues: Cues
                   ) -> list[Mention]:
     """Names and aliases of every target, then (with a parse) leaders and descriptions
     resolved to the last named group."""
@@ -199,7 +139,7 @@ def find_mentions(doc: Doc, index: TargetIndex, lexicon_spans: Iterable[Span]
                 out.append(_as_leadership(doc, m, index) or m)
             continue
         is_leader = token.i in leader_tokens or _is_leader_word(token.lower_, index)
-        is_reference = _is_group_reference(token, doc, mentions)
+        is_reference = _is_group_reference(token, doc, mentions, cues)
         if not (is_leader or is_reference):
             continue  # most tokens: no need to look back for the last group
         group = last_group(doc, token.i, mentions, index)
@@ -253,18 +193,33 @@ def _owned_by_other(token: Token, index: TargetIndex) -> bool:
     return any(c.dep_ in ("poss", "compound") and other(c) for c in token.children)
 
 
-def _is_group_reference(token: Token, doc: Doc, mentions: list[Mention]) -> bool:
+def _is_group_reference(token: Token, doc: Doc, mentions: list[Mention], cues: Cues) -> bool:
     """'the group', 'their group's', 'its' (when a group was named in this or the last
-    sentence)."""
-    if token.lemma_.lower() in GROUP_NOUNS:
-        return any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "its", "their", "our",
-                                                               "my", "this") for c in
-                   token.children)
+    sentence), 'the attackers' (its members, when it was named in the last two)."""
+    determined = any(c.dep_ in ("det", "poss", "predet") and c.lower_ in _DEFINITE
+                     for c in token.children)
+    if cues.has("stance.group_nouns", token):
+        return determined
     if token.lower_ in PRONOUNS_IT and token.dep_ in ("poss", "dobj", "pobj"):
-        sent = token.sent
-        prev = doc[sent.start - 1].sent if sent.start > 0 else sent
-        return any(prev.start <= m.start < token.i for m in mentions)
+        return _named_since(doc, token, mentions, 1)
+    if determined and token.pos_ == "NOUN" and cues.has("stance.member_nouns", token) and not \
+            any(c.dep_ in ("compound", "poss") and c.ent_type_ for c in token.children):
+        return _named_since(doc, token, mentions, 2)
     return False
+
+
+_DEFINITE = frozenset(["the", "its", "their", "our", "my", "this", "these", "those", "all"])
+
+
+def _named_since(doc: Doc, token: Token, mentions: list[Mention], sentences: int) -> bool:
+    """Whether a target was named before ``token`` in its sentence or the ``sentences``
+    before it."""
+    start = token.sent.start
+    for _ in range(sentences):
+        if start == 0:
+            break
+        start = doc[start - 1].sent.start
+    return any(start <= m.start < token.i for m in mentions)
 
 
 def last_group(doc: Doc, i: int, mentions: list[Mention], index: TargetIndex) -> str | None:
@@ -276,9 +231,10 @@ def last_group(doc: Doc, i: int, mentions: list[Mention], index: TargetIndex) ->
     for m in mentions:
         if m.end <= i and m.start >= last[0] and m.target in index.leadership_of:
             last = (m.start, m.target)
-    if last[0] < 0 and not any(e.end <= i and e.label_ in index.group_labels
-                               for e in doc.ents):
-        return index.main_group  # nothing named yet in this Doc: the principal group
+    if last[0] < 0:  # nothing named before: a headline's "the group" names what follows
+        first = next((e for e in doc.ents if e.start >= i and e.label_ in index.group_labels),
+                     None)
+        return index.by_kb.get(first.kb_id_) if first is not None else None
     return last[1]
 
 
@@ -304,35 +260,13 @@ def in_quote(i: int, regions: list[tuple[int, int]]) -> bool:
     return any(a < i < b for a, b in regions)
 
 
-def speaker(sent: Span, regions: list[tuple[int, int]]) -> Span | None:
+def speaker(sent: Span, regions: list[tuple[int, int]], cues: Cues) -> Span | None:
     """The subject of the sentence's attribution verb outside quotes ('..., Samir said')."""
     for token in sent:
-        if token.lemma_.lower() in SAY and not in_quote(token.i, regions):
+        if cues.has("stance.speech_verbs", token) and not in_quote(token.i, regions):
             for child in token.children:
-                if child.dep_ in SUBJECTS and child.lower_ not in FIRST_PERSON:
+                if child.dep_ in SUBJECTS and child.lower_ not in FIRST_PERSON_ALL:
                     return noun_phrase(child)
-    return None
-
-
-def subject_of(token: Token) -> Token | None:
-    """The subject of a verb, climbing xcomp, conj, relative and participle clauses."""
-    seen = 0
-    while seen < 6:
-        seen += 1
-        for child in token.children:
-            if child.dep_ in ("nsubj", "csubj"):
-                if child.tag_ in ("WP", "WDT") and token.dep_ == "relcl":
-                    return token.head
-                return child
-        if token.dep_ == "relcl" and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
-            return token.head
-        if token.dep_ in ("xcomp", "conj", "advcl", "pcomp", "prep", "acl", "ccomp", "dobj",
-                          "pobj") and token.head is not token:
-            if token.dep_ == "ccomp":
-                return None
-            token = token.head
-            continue
-        return None
     return None
 
 
@@ -356,15 +290,6 @@ def noun_phrase(token: Token) -> Span:
     return doc[start:end]
 
 
-def negated(token: Token) -> bool:
-    """'not'/'never' on the cue or on the verb it is the complement of."""
-    for t in (token, token.head if token.dep_ in ("xcomp",) else token):
-        if any(c.dep_ == "neg" or c.lower_ in ("never", "no") and c.dep_ in ("advmod", "neg")
-               for c in t.children):
-            return True
-    return False
-
-
 def governed_by(token: Token, lemmas: frozenset[str], depth: int = 3) -> Token | None:
     """The nearest verb above ``token`` (through xcomp/pcomp/prep) with a lemma in ``lemmas``."""
     for _ in range(depth):
@@ -374,15 +299,6 @@ def governed_by(token: Token, lemmas: frozenset[str], depth: int = 3) -> Token |
         if token.lemma_.lower() in lemmas:
             return token
     return None
-
-
-def concessive(token: Token) -> bool:
-    """Inside an 'although'/'while' clause, which loses to the main clause (§5.8)."""
-    for t in [token, *token.ancestors]:
-        if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONCESSIVE
-                                     for c in t.children):
-            return True
-    return False
 
 
 def object_region(token: Token) -> Iterator[Token]:
@@ -397,7 +313,7 @@ def object_region(token: Token) -> Iterator[Token]:
             yield from child.subtree
 
 
-def passive_agent(token: Token) -> Span | None:
+def passive_agent(token: Token, cues: Cues) -> Span | None:
     """'by X' of a passive cue, or the owner of 'in a coalition airstrike'."""
     for child in token.children:
         if child.dep_ == "agent":
@@ -406,12 +322,10 @@ def passive_agent(token: Token) -> Span | None:
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ in ("in", "during"):
             for pobj in (c for c in child.children if c.dep_ == "pobj"):
-                if pobj.lemma_.lower() in AGAINST_NOUNS:
+                if cues.has("stance.against_nouns", pobj):
                     owners = [c for c in pobj.children if c.dep_ in ("compound", "poss")]
                     if owners:
                         return noun_phrase(owners[0])
     return None
 
 
-def is_passive(token: Token) -> bool:
-    return any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)

@@ -1,0 +1,91 @@
+"""The author's voice: whether a whole text is written by a party to the conflict.
+
+GUIDELINES.md §5.9: a jihadist or Salafi critic of ISIS is AGAINST it in every sentence that
+refers to it, and ISIS's own publications and its sympathizers are FAVOR; journalists,
+researchers and court reporters are not parties. The voice is read from the words outside
+quotation marks (a news report quoting a statement keeps its own voice): religious formulas
+of the author's own voice, plus either the in-group and enemy names of ISIS's publications or
+the labels its critics use. The word lists and thresholds are in cues.toml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from ..lexicon import normalize
+from .cues import Cues
+
+FAVOR, AGAINST = "FAVOR", "AGAINST"
+MAX_PHRASE = 6  # words in the longest voice phrase
+# Words that refer to a group in a critic's text ("they massacred ...", "this group") and to
+# the speaker's own side in ISIS's voice ("we", "our soldiers").
+THIRD_PERSON = frozenset({"they", "them", "their", "theirs", "themselves", "it", "its"})
+GROUP_WORDS = frozenset({"group", "organization", "organisation", "movement", "state",
+                         "dawla", "dawlah", "khilafah", "caliphate"})
+FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
+
+
+@dataclass(frozen=True)
+class Voice:
+    """The text's partisan stance toward the main group (None: not a party), and the counts
+    it was decided from, for reports."""
+
+    label: str | None
+    religious: int
+    partisan: int
+    critic: int
+
+
+def document_voice(doc: Doc, cues: Cues, quoted: Sequence[bool]) -> Voice:
+    """``quoted[i]`` says whether token ``i`` is inside quotation marks."""
+    words = [normalize(t.text) for t in doc if not quoted[t.i] and not t.is_space]
+    words = [w for w in words if w]
+    religious = _count(words, cues["voice.religious"])
+    partisan = _count(words, cues["voice.in_group"] | cues["voice.enemy_names"])
+    critic = _count(words, cues["voice.critic_labels"])
+    limits = cues.thresholds
+    label = None
+    if religious >= limits["voice.min_religious"]:
+        if critic >= limits["voice.min_critic"]:
+            label = AGAINST
+        elif partisan >= limits["voice.min_partisan"] and critic == 0:
+            label = FAVOR
+    return Voice(label, religious, partisan, critic)
+
+
+def _count(words: list[str], phrases: Iterable[str]) -> int:
+    """Occurrences of the phrases (normalized word sequences) in ``words``."""
+    by_length: dict[int, set[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        key = tuple(phrase.split())
+        if 0 < len(key) <= MAX_PHRASE:
+            by_length.setdefault(len(key), set()).add(key)
+    total = 0
+    for n, keys in by_length.items():
+        total += sum(1 for i in range(len(words) - n + 1) if tuple(words[i:i + n]) in keys)
+    return total
+
+
+def refers_in_voice(tokens: Iterable[Token], voice: Voice, cues: Cues,
+                    quoted: Sequence[bool]) -> bool:
+    """Whether a sentence refers to the main group in a way its partisan author uses: a
+    critic's third-person pronouns and group nouns, ISIS's own first person plural and
+    in-group names (outside quotation marks)."""
+    if voice.label is None:
+        return False
+    words = []
+    for token in tokens:
+        if quoted[token.i] or token.is_space:
+            continue
+        lower = token.lower_
+        if voice.label == AGAINST and (lower in THIRD_PERSON or token.lemma_.lower()
+                                       in GROUP_WORDS):
+            return True
+        if voice.label == FAVOR and lower in FIRST_PLURAL:
+            return True
+        words.append(normalize(token.text))
+    names = cues["voice.critic_labels"] if voice.label == AGAINST else cues["voice.in_group"]
+    return _count([w for w in words if w], names) > 0
