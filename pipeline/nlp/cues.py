@@ -46,6 +46,7 @@ SECTIONS: dict[str, str] = {
                               "spaces, '|' between alternatives, '?' after an optional word, "
                               "'~' before a lemma",
     "takfir.leaving_verbs": "verbs whose subject leaves the religion (abandoned Islam)",
+    "takfir.declaring_acts": "verbs that anchor an event without a target (declared takfir)",
     "takfir.generic_targets": "words for an unspecified person: a verdict on them in a "
                               "non-finite frame is a discussion, not an event",
     # stance

@@ -18,6 +18,7 @@ from .ruler import LexiconRuler
 from .stance import StanceTagger
 from .takfir import TakfirDeclarations
 from .tokens import ENGLISH_PREFIXES, PREFIXES, HyphenMerger
+from .view import ParseView
 
 for _name in ("takfir_events", "stance"):
     if not Doc.has_extension(_name):
@@ -30,6 +31,13 @@ def make_hyphen_merger(nlp: Language, name: str, prefixes: list[str],
                        english_prefixes: list[str]) -> HyphenMerger:
     return HyphenMerger(nlp, name, prefixes=tuple(prefixes),
                         english_prefixes=tuple(english_prefixes))
+
+
+@Language.factory("takfir_parse_view", default_config={"components": [],
+                                                       "lexicon_path": None})
+def make_parse_view(nlp: Language, name: str, components: list[str],
+                    lexicon_path: str | None) -> ParseView:
+    return ParseView(nlp, name, components=components, lexicon_path=lexicon_path)
 
 
 @Language.factory("takfir_entity_ruler", default_config={

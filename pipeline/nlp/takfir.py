@@ -23,29 +23,24 @@ from ..records import Span as CharSpan
 from ..records import TakfirEvent, event_to_json
 from ..schema import LabelSchema, load_schema
 from . import takfir_rules as R
-from .arrays import has_any_word, hashes
+from .cues import load_cues, phrase_patterns
+from .syntax import (
+    CONDITIONAL_MARKS,
+    FIRST_PERSON,
+    MODALS,
+    NAME_LABELS,
+    NEGATIVE_SUBJECTS,
+    children,
+    clause_subject,
+    first_child,
+    is_passive,
+    path_up,
+)
 
 LEXICON_KEY = "lexicon"
 SOURCE = "rule"
 TRIGGER_KINDS = frozenset({"verdict_noun", "verdict_adj", "verdict_verb", "charge_verb",
                            "charge_noun", "act_noun"})
-# Verdict phrases without a takfir term (GUIDELINES.md §3.1, §3.3 priority 3).
-_FAITH = {"LOWER": {"IN": ["islam", "faith", "religion", "fold", "ummah", "millah", "deen"]}}
-PHRASES: dict[str, list[list[dict[str, object]]]] = {
-    "phrase_verb": [
-        [{"LEMMA": {"IN": ["leave", "abandon", "exit", "quit", "renounce"]}},
-         {"LOWER": "the", "OP": "?"}, _FAITH, {"LOWER": "of", "OP": "?"},
-         {"LOWER": "islam", "OP": "?"}],
-        [{"LOWER": {"IN": ["not", "never"]}}, {"LOWER": "entered"}, _FAITH]],
-    "phrase": [
-        [{"LOWER": "outside"}, {"LOWER": "the", "OP": "?"}, _FAITH],
-        [{"LOWER": "no"}, {"LOWER": "longer"}, {"LOWER": {"IN": ["a", "an"]}, "OP": "?"},
-         {"LOWER": {"IN": ["muslim", "muslims", "believer", "believers"]}}],
-        [{"LOWER": {"IN": ["non-muslim", "non-muslims"]}}]],
-}
-# Every phrase above contains one of these words: the matcher only runs on texts that do.
-_PHRASE_CUES = ("islam", "faith", "religion", "fold", "ummah", "millah", "deen", "muslim",
-                "muslims", "believer", "believers", "non-muslim", "non-muslims")
 _SURFACE_VERBS = frozenset({"declar", "call", "consider", "brand", "denounc", "deem", "label",
                             "pronounc", "regard", "execut", "accu", "charg"})
 MODES = ("negated", "doctrinal", "hypothetical", "implied", "generic", "asserted")
@@ -83,6 +78,7 @@ class TakfirDeclarations:
         self.lexicon: Lexicon | None = None
         self.matcher: Matcher | None = None
         self.schema: LabelSchema | None = None
+        self.words: R.Words | None = None
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
                    nlp: Language | None = None, lexicon_path: str | None = None) -> None:
@@ -91,10 +87,11 @@ class TakfirDeclarations:
         self.schema = load_schema()
         for mode in MODES:
             self.schema.check("mode", mode, "takfir_declarations")
-        self._cue_hashes = frozenset(hashes(self.nlp.vocab.strings, _PHRASE_CUES).tolist())
+        cues = load_cues(Path(path) / "cues.toml" if path else None)
+        self.words = R.Words.from_cues(cues)
+        # verdict phrases without a takfir term (GUIDELINES.md §3.3 priority 3, §4.17)
         self.matcher = Matcher(self.nlp.vocab, validate=True)
-        for kind, patterns in PHRASES.items():
-            self.matcher.add(kind, patterns)
+        self.matcher.add("phrase", phrase_patterns(cues.phrases))
 
     def __call__(self, doc: Doc) -> Doc:
         if self.lexicon is None:
@@ -116,23 +113,35 @@ class TakfirDeclarations:
             if ents.get((span.start, span.end)) != entry.label:
                 continue  # inside a longer name ("Takfir wal-Hijra")
             found.setdefault(span.start, Candidate(span, span.root, entry.kind))
-        cues = self._cue_hashes
-        phrases = self.matcher(doc) if has_any_word(doc, cues) else []
-        for key, start, end in phrases:
-            kind = self.nlp.vocab.strings[key]
+        assert self.words is not None
+        for _, start, end in self.matcher(doc):
             span = doc[start:end]
             if any(start <= i < end for i in found):
                 continue
-            head = span[0] if kind == "phrase_verb" and span[0].lower_ not in ("not", "never") \
-                else span[-1] if kind == "phrase" else span[1]
-            if kind == "phrase" and span[0].lower_ == "outside":
-                head = span[0].head if span[0].head.pos_ in ("NOUN", "PRON") else span[-1]
-            found[start] = Candidate(span, head, kind)
+            found[start] = self._phrase(span)
         longest: dict[int, Candidate] = {}
         for cand in sorted(found.values(), key=lambda c: (c.span.start, -len(c.span))):
             if not any(c.span.start <= cand.span.start < c.span.end for c in longest.values()):
                 longest[cand.span.start] = cand
         return list(longest.values())
+
+    def _phrase(self, span: Span) -> Candidate:
+        """A verdict phrase: a verb of leaving the religion takes its subject as the target
+        ("abandoned Islam"), a predicate phrase its subject or object ("no longer Muslims",
+        "outside the fold", "nullifiers of Islam")."""
+        assert self.words is not None
+        first = span[0]
+        if first.lower_ in ("not", "never") and len(span) > 1 and span[1].lemma_ == "enter":
+            return Candidate(span, span[1], "phrase_verb")
+        if first.lemma_.lower() in self.words.leaving:
+            return Candidate(span, first, "phrase_verb")
+        if first.lower_ in ("outside", "out", "beyond"):
+            head = first.head if first.head.pos_ in ("NOUN", "PRON", "PROPN") else span[-1]
+            return Candidate(span, head, "phrase")
+        if first.lower_ in ("no", "not", "never", "non-muslim", "non-muslims") or \
+                first.tag_ == "PRP$":
+            return Candidate(span, span[-1], "phrase")
+        return Candidate(span, span.root, "phrase")
 
     def match(self, doc: Doc) -> list[Found]:
         """Every takfir event of ``doc``, in trigger order."""
@@ -162,49 +171,51 @@ class TakfirDeclarations:
         return events
 
     def _event(self, doc: Doc, cand: Candidate, prior: list[Found]) -> Found | None:
+        w = self.words
+        assert w is not None
         t = cand.head
-        if _not_an_event(cand):
+        if _not_an_event(w, cand):
             return None
         if any(t.dep_ in ("conj", "appos") and e.trigger.start <= t.head.i < e.trigger.end
                for e in prior):
             return None  # "kaffirs, or infidels": the second word is only a term
-        frame = R.find_frame(t, cand.kind)
+        frame = R.find_frame(w, t, cand.kind)
         if frame is None:
             return None
         avoid = set(range(cand.span.start, cand.span.end))
         target = _target_span(doc, frame, avoid)
         if target is None and not (frame.act and frame.verb is not None):
             return None
-        if target is not None and _non_muslim(target):
+        if target is not None and _non_muslim(w, target):
             return None
         if target is not None and any(e.trigger.start <= target.root.i < e.trigger.end
                                       for e in prior):
             return None  # "apostates who have left the fold": one verdict
         if target is None and (cand.kind in ("verdict_verb", "phrase_verb") or (
-                frame.verb is not None and frame.verb.lemma_ not in R.DECLARING_ACTS)):
+                frame.verb is not None and frame.verb.lemma_ not in w.declaring_acts)):
             return None  # "the power to excommunicate", "practises takfir": no anchor
         if target is not None and any(e.target is not None and e.target == target
                                       and e.trigger.sent == cand.span.sent for e in prior):
             return None  # one verdict repeated for the same target
-        declarer_tok = _informative(_declarer(t, frame) or _surface_declarer(t))
+        declarer_tok = _informative(_declarer(w, t, frame) or _surface_declarer(w, t))
         declarer = None
         if declarer_tok is not None and declarer_tok.i not in avoid:
             start, end = R.argument_span(declarer_tok, avoid=avoid)
             declarer = doc[start:end] if end > start else None
         if declarer is not None and target is not None and _overlap(declarer, target):
             declarer = None
-        if target is not None and target.root.lower_ in R.FIRST_PERSON and declarer is None \
+        if target is not None and target.root.lower_ in FIRST_PERSON and declarer is None \
                 and not frame.act:
             return None  # "I was a kafir before ...": own past unbelief
         target_head = target.root if target is not None else None
         klass = target_head is not None and R.is_class(target_head) and not (
             frame.target_span is not None and target is not None
             and target[0].dep_ in ("det", "poss") and target[0].lower_ not in R.CLASS_DETS)
-        mode = _mode(t, cand, frame, klass)
-        ground = _ground(doc, t, frame, target_head, klass, avoid)
-        chain = _is_chain(ground, self.lexicon) if ground is not None else False
+        mode = _mode(w, t, cand, frame, klass)
+        ground = _ground(w, doc, t, frame, target_head, klass, avoid)
+        chain = _is_chain(w, ground, self.lexicon) if ground is not None else False
         if not chain and klass and target is not None:
-            chain = _is_chain(target, self.lexicon)
+            chain = _is_chain(w, target, self.lexicon)
         score = 0.55 + 0.2 * (target is not None) + 0.15 * (declarer is not None) \
             + 0.05 * (frame.verb is not None)
         return Found(cand.span, declarer, target, ground, mode, chain, round(score, 2))
@@ -240,7 +251,7 @@ class TakfirDeclarations:
 
 # -- event parts -------------------------------------------------------------------------------
 
-def _not_an_event(cand: Candidate) -> bool:
+def _not_an_event(w: R.Words, cand: Candidate) -> bool:
     """Definitions, words quoted as words, and takfir inside a class's defining clause."""
     t = cand.head
     sent = cand.span.sent
@@ -258,20 +269,20 @@ def _not_an_event(cand: Candidate) -> bool:
     if root.lemma_ == "be" and any(c.dep_ in ("csubj", "nsubj") and c.left_edge.lower_ == "to"
                                    for c in root.children):
         return True  # "To excommunicate is to declare takfir"
-    for tok in R.path_up(t):
-        if tok.lemma_ in R.DEFINITION_VERBS and tok.i != t.i:
+    for tok in path_up(t):
+        if tok.lemma_ in w.definition_verbs and tok.i != t.i:
             return True
-        if tok.lemma_ in R.REFUSAL_WORDS and tok.i != t.i and tok.pos_ == "VERB":
-            subj = R.subject_of(tok)
+        if tok.lemma_ in w.refusal and tok.i != t.i and tok.pos_ == "VERB":
+            subj = clause_subject(tok)
             if subj is not None and R.is_class(subj):
                 return True
-        if tok.lemma_ in R.DEFINITION_NOUNS and tok.i != t.i and tok.dep_ == "attr" and any(
-                s.ent_type_ and s.i != t.i for s in R.children(tok.head, "nsubj")
+        if tok.lemma_ in w.definition_nouns and tok.i != t.i and tok.dep_ == "attr" and any(
+                s.ent_type_ and s.i != t.i for s in children(tok.head, "nsubj")
                 for s in s.subtree):
             return True
         if tok.dep_ in ("relcl", "csubj") and tok.i != t.i:
-            clause = [x for x in R.path_up(t) if x.i != tok.i and tok.is_ancestor(x)] + [tok]
-            refusing = any(x.lemma_ in R.REFUSAL_WORDS or R.children(x, "neg")
+            clause = [x for x in path_up(t) if x.i != tok.i and tok.is_ancestor(x)] + [tok]
+            refusing = any(x.lemma_ in w.refusal or children(x, "neg")
                            for x in clause)
             owner = tok.head if tok.dep_ == "relcl" else tok
             if refusing and (tok.dep_ == "csubj" or R.is_class(owner)):
@@ -294,67 +305,67 @@ def _target_span(doc: Doc, frame: R.Frame, avoid: set[int]) -> Span | None:
     return doc[start:end] if end > start else None
 
 
-def _declarer(t: Token, frame: R.Frame) -> Token | None:
+def _declarer(w: R.Words, t: Token, frame: R.Frame) -> Token | None:
     if frame.declarer is not None:
-        return _issuer(frame.declarer)
-    if frame.verb is not None and frame.verb.lemma_ in R.DECLARE_VERBS | R.ENACT_VERBS:
-        if R.is_passive(frame.verb):
-            by = next((c for c in R.children(t, "prep") if c.lower_ == "by"), None)
-            agent = R.first_child(by, "pobj") if by is not None else None
-            return _issuer(R.subject_of(frame.verb) or agent)
-        subj = R.subject_of(frame.verb)
+        return _issuer(w, frame.declarer)
+    if frame.verb is not None and frame.verb.lemma_ in w.declaring | w.enacting:
+        if is_passive(frame.verb):
+            by = next((c for c in children(t, "prep") if c.lower_ == "by"), None)
+            agent = first_child(by, "pobj") if by is not None else None
+            return _issuer(w, clause_subject(frame.verb) or agent)
+        subj = clause_subject(frame.verb)
         if subj is not None:
-            return _issuer(subj)
+            return _issuer(w, subj)
     below = t
-    for tok in list(R.path_up(t))[1:]:
+    for tok in list(path_up(t))[1:]:
         if below.dep_ in ("relcl", "advcl") and below.i != t.i:
             break
         below = tok
-        for prep in R.children(tok, "prep"):
-            pobj = R.first_child(prep, "pobj")
+        for prep in children(tok, "prep"):
+            pobj = first_child(prep, "pobj")
             if prep.lower_ in ("for", "to") and pobj is not None and prep.i < t.i and (
                     pobj.pos_ in ("PRON", "PROPN") or pobj.tag_ == "NNS"):
                 return pobj  # "For these preachers, voters are kafirs"
-            owner = R.first_child(pobj, "poss") if pobj is not None else None
+            owner = first_child(pobj, "poss") if pobj is not None else None
             if prep.lower_ in ("by", "in", "under", "on") and owner is not None and (
-                    pobj.lemma_ in R.LOGIC_NOUNS):
+                    pobj.lemma_ in w.logic_nouns):
                 return owner  # "By the students' logic, ..."
-        if tok.lemma_ in R.REPORT_VERBS | R.DECLARE_VERBS and tok.pos_ in ("VERB", "AUX"):
-            return _issuer(R.subject_of(tok))
+        if tok.lemma_ in w.reporting | w.declaring and tok.pos_ in ("VERB", "AUX"):
+            return _issuer(w, clause_subject(tok))
     return None
 
 
-def _issuer(token: Token | None) -> Token | None:
+def _issuer(w: R.Words, token: Token | None) -> Token | None:
     """Documents are not declarers: use the issuer the phrase names, else none (§3.4)."""
-    if token is None or token.lemma_ not in R.DOCUMENT_NOUNS:
+    if token is None or token.lemma_ not in w.documents:
         return token
-    for prep in R.children(token, "prep"):
+    for prep in children(token, "prep"):
         if prep.lower_ in ("from", "by", "of"):
-            return R.first_child(prep, "pobj")
+            return first_child(prep, "pobj")
     return None
 
 
-def _mode(t: Token, cand: Candidate, frame: R.Frame, klass: bool) -> str:
+def _mode(w: R.Words, t: Token, cand: Candidate, frame: R.Frame, klass: bool) -> str:
     negated, neutral = False, False
     inside = range(cand.span.start, cand.span.end)
-    path = [tok for tok in R.path_up(t)]
+    path = [tok for tok in path_up(t)]
     if frame.verb is not None and frame.verb not in path:
-        path = [*path, *R.path_up(frame.verb)]
+        path = [*path, *path_up(frame.verb)]
     below: Token | None = None
     for tok in path:
         if below is not None and (below.dep_ in ("advcl", "relcl", "parataxis") or (
                 below.dep_ == "conj" and below.pos_ in ("VERB", "AUX"))):
             break  # negation of an outer clause does not scope over the verdict
         below = tok
-        if tok.lemma_ in R.NEUTRALIZING:
+        if tok.lemma_ in w.neutralizing:
             neutral = True
-        negs = [c for c in R.children(tok, "neg") if c.i not in inside]
-        if negs and tok.lemma_ not in R.NEUTRALIZING:
+        negs = [c for c in children(tok, "neg") if c.i not in inside]
+        if negs and tok.lemma_ not in w.neutralizing:
             negated = True
-        if tok.i not in inside and tok.lemma_ in R.NEGATING_VERBS and tok.i != t.i:
+        if tok.i not in inside and tok.lemma_ in w.negating and tok.i != t.i:
             negated = True
-        subj = R.first_child(tok, "nsubj")
-        if subj is not None and (subj.lemma_ in R.NEGATIVE_SUBJECTS or any(
+        subj = first_child(tok, "nsubj")
+        if subj is not None and (subj.lemma_ in NEGATIVE_SUBJECTS or any(
                 c.lower_ == "no" for c in subj.children if c.dep_ == "det")):
             negated = True
     if negated and not neutral:
@@ -363,20 +374,20 @@ def _mode(t: Token, cand: Candidate, frame: R.Frame, klass: bool) -> str:
         return "doctrinal"
     above = [tok for tok in path if tok.i not in inside]
     sent = t.sent
-    if (any(c.lower_ in R.MODALS for tok in above for c in R.children(tok, "aux"))
-            or any(c.lower_ in R.CONDITIONAL_MARKS for tok in above
-                   for c in R.children(tok, "mark"))
-            or any(tok.lemma_ in R.HYPOTHETICAL_WORDS for tok in above)
+    if (any(c.lower_ in MODALS for tok in above for c in children(tok, "aux"))
+            or any(c.lower_ in CONDITIONAL_MARKS for tok in above
+                   for c in children(tok, "mark"))
+            or any(tok.lemma_ in w.hypothetical for tok in above)
             or sent.text.rstrip().rstrip('"').endswith("?")):
         return "hypothetical"
-    if any(tok.lemma_ in R.IMPLIED_WORDS for tok in above):
+    if any(tok.lemma_ in w.implied for tok in above):
         return "implied"
     if klass:
         return "generic"
     return "asserted"
 
 
-def _ground(doc: Doc, t: Token, frame: R.Frame, target: Token | None, klass: bool,
+def _ground(w: R.Words, doc: Doc, t: Token, frame: R.Frame, target: Token | None, klass: bool,
             avoid: set[int]) -> Span | None:
     """The reason clause or phrase, without its marker (§3.6)."""
     if klass and target is not None:
@@ -384,50 +395,50 @@ def _ground(doc: Doc, t: Token, frame: R.Frame, target: Token | None, klass: boo
         if found is not None:
             return doc[found[0]:found[1]]
     stop = frame.verb
-    path = list(R.path_up(t))
+    path = list(path_up(t))
     if stop is not None and stop not in path:
         path.append(stop)
     for tok in path:
         for child in tok.children:
             if t.i in {s.i for s in child.subtree}:
                 continue
-            span = _reason(child)
+            span = _reason(w, child)
             if span is not None and not (set(range(*span)) & avoid):
                 return doc[span[0]:span[1]]
         if stop is not None and tok.i == stop.i:
             break
-        if tok.lemma_ in R.REPORT_VERBS and tok.i != t.i:
+        if tok.lemma_ in w.reporting and tok.i != t.i:
             break
     return None
 
 
-def _reason(child: Token) -> tuple[int, int] | None:
+def _reason(w: R.Words, child: Token) -> tuple[int, int] | None:
     if child.dep_ == "advcl":
-        mark = R.first_child(child, "mark")
+        mark = first_child(child, "mark")
         if mark is not None and mark.lower_ in ("because", "since") or (
-                mark is not None and mark.lower_ == "as" and R.first_child(child, "nsubj")):
+                mark is not None and mark.lower_ == "as" and first_child(child, "nsubj")):
             return R.trim(child.doc, mark.i + 1, child.right_edge.i + 1)
     if child.dep_ == "prep":
-        obj = R.first_child(child, "pobj", "pcomp")
+        obj = first_child(child, "pobj", "pcomp")
         if obj is None:
             return None
         if child.lower_ == "because" or (child.lower_ in ("for", "over") and obj.pos_ in (
                 "NOUN", "VERB", "PROPN") and obj.ent_type_ != "DATE") or (
                 child.lower_ == "by" and obj.tag_ == "VBG"):
             if child.lower_ == "because":
-                obj = R.first_child(obj, "pobj") or obj
-            if obj.lemma_ in R.CHARGE_NOUNS or obj.lower_ in ("example", "instance", "years",
+                obj = first_child(obj, "pobj") or obj
+            if obj.lemma_ in w.charge_nouns or obj.lower_ in ("example", "instance", "years",
                                                              "months", "days", "time"):
                 return None
             return R.trim(child.doc, obj.left_edge.i, obj.right_edge.i + 1)
     return None
 
 
-def _is_chain(span: Span, lexicon: Lexicon | None) -> bool:
+def _is_chain(w: R.Words, span: Span, lexicon: Lexicon | None) -> bool:
     """The reason is a failure to excommunicate, an excuse, or affirming others' Islam."""
     lemmas = {tok.lemma_.lower() for tok in span}
     lowers = {tok.lower_ for tok in span}
-    if lemmas & R.EXCUSE_WORDS:
+    if lemmas & w.excuse:
         return True
     takfir_word = any(tok.ent_type_ and lexicon is not None and any(
         s.start <= tok.i < s.end and lexicon.by_id.get(s.id_) is not None
@@ -435,16 +446,16 @@ def _is_chain(span: Span, lexicon: Lexicon | None) -> bool:
         for s in span.doc.spans.get(LEXICON_KEY, [])) for tok in span)
     declaring = bool(lemmas & {"call", "declare", "pronounce", "excommunicate", "consider",
                                "count", "brand", "name", "say"})
-    refusing = bool(lemmas & R.REFUSAL_WORDS) or any(tok.dep_ == "neg" for tok in span)
+    refusing = bool(lemmas & w.refusal) or any(tok.dep_ == "neg" for tok in span)
     if refusing and (takfir_word or declaring):
         return True
     if lemmas & {"refusal", "silence", "failure", "reluctance"}:
         return True
-    return bool(lowers & R.MUSLIM_WORDS and lemmas & {"call", "count", "consider", "still"})
+    return bool(lowers & w.muslim and lemmas & {"call", "count", "consider", "still"})
 
 
-def _non_muslim(target: Span) -> bool:
-    return any(tok.lower_ in R.NON_MUSLIM for tok in target)
+def _non_muslim(w: R.Words, target: Span) -> bool:
+    return any(tok.lower_ in w.non_muslim for tok in target)
 
 
 def _overlap(a: Span, b: Span) -> bool:
@@ -454,7 +465,7 @@ def _overlap(a: Span, b: Span) -> bool:
 def _kb_id(span: Span) -> str | None:
     """The lexicon id of the entity the span is, or that heads it."""
     for ent in span.ents:
-        if ent.kb_id_ and ent.label_ in R.NAME_LABELS | {"NORP"} and (
+        if ent.kb_id_ and ent.label_ in NAME_LABELS | {"NORP"} and (
                 ent.start <= span.root.i < ent.end or (ent.start, ent.end) == (
                     span.start, span.end)):
             return ent.kb_id_
@@ -467,10 +478,10 @@ def _chars(span: Span | None, *, linked: bool = False) -> CharSpan | None:
     return CharSpan(span.start_char, span.end_char, _kb_id(span) if linked else None)
 
 
-def _surface_declarer(t: Token) -> Token | None:
+def _surface_declarer(w: R.Words, t: Token) -> Token | None:
     """Misparsed '... some declare takfir on ...': the word before the declaring verb."""
     doc = t.doc
-    if t.i >= 2 and doc[t.i - 1].lemma_ in R.ACT_VERBS and doc[t.i - 2].pos_ in (
+    if t.i >= 2 and doc[t.i - 1].lemma_ in w.act_verbs and doc[t.i - 2].pos_ in (
             "PRON", "DET", "NOUN", "PROPN") and doc[t.i - 2].sent == t.sent:
         return doc[t.i - 2]
     return None
@@ -478,12 +489,12 @@ def _surface_declarer(t: Token) -> Token | None:
 
 def _informative(token: Token | None) -> Token | None:
     """A subject pronoun of a reported clause stands for the reporter named above it (§3.7)."""
-    if token is None or token.pos_ != "PRON" or token.lower_ in R.FIRST_PERSON:
+    if token is None or token.pos_ != "PRON" or token.lower_ in FIRST_PERSON:
         return token
     clause = token.head
     while clause.dep_ in ("ccomp", "xcomp", "advcl") and clause.head.i != clause.i:
         clause = clause.head
-        subj = R.first_child(clause, "nsubj")
+        subj = first_child(clause, "nsubj")
         if subj is not None and subj.pos_ in ("NOUN", "PROPN"):
             return subj
     return token

@@ -7,83 +7,74 @@ for one trigger, who declares whom, on what ground, and in which mode.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-# Verbs that pronounce a verdict on an object ("declared X apostates", "called X kuffar").
-DECLARE_VERBS = frozenset({
-    "declare", "call", "consider", "deem", "brand", "pronounce", "label", "count", "regard",
-    "denounce", "dismiss", "judge", "name", "term", "proclaim", "make", "find", "treat", "view",
-    "see", "rule", "condemn", "excommunicate", "decree", "hold", "think", "believe", "class",
-    "classify", "execute", "kill", "shoot", "behead", "jail", "imprison", "punish", "arrest",
-    "detain", "sentence", "try", "convict", "accuse", "charge", "suspect", "issue", "dub"})
-# Verbs whose content clause carries the declarer's verdict ("argued that X were infidels").
-REPORT_VERBS = frozenset({
-    "say", "tell", "argue", "believe", "teach", "hold", "claim", "announce", "declare", "state",
-    "think", "consider", "insist", "write", "preach", "maintain", "assert", "confess", "admit",
-    "warn", "rule", "decide", "conclude", "add", "explain", "shout", "tweet", "post", "reply",
-    "answer", "proclaim", "decree", "agree", "know", "feel", "accuse", "suggest", "imply",
-    "hint", "ask", "wonder", "fear", "threaten", "deny", "reject"})
-COPULAS = frozenset({"be", "become", "remain", "seem", "appear", "stay"})
-ACT_VERBS = frozenset({"declare", "pronounce", "make", "issue", "practise", "practice",
-                       "perform", "carry", "apply", "level", "impose", "pass", "launch"})
-ACCUSE_VERBS = frozenset({"accuse", "charge", "convict", "suspect", "try", "sentence",
-                          "denounce", "condemn"})
-CHARGE_NOUNS = frozenset({"charge", "accusation", "suspicion", "verdict", "declaration",
-                          "fatwa", "ruling", "judgement", "judgment", "sentence", "conviction",
-                          "allegation", "count", "crime", "grounds", "ground"})
-ENACT_VERBS = frozenset({"execute", "kill", "shoot", "behead", "jail", "imprison", "punish",
-                         "arrest", "detain", "sentence", "try", "convict", "hang", "stone",
-                         "crucify", "torture", "expel", "condemn", "declare", "denounce",
-                         "regard", "treat", "see", "view", "dismiss", "describe", "count"})
+from .cues import Cues
+from .syntax import (
+    COPULAS,
+    NAME_LABELS,
+    PUNCT_EDGE,
+    REFLEXIVES,
+    RELATIVE_PRONOUNS,
+    children,
+    first_child,
+    is_passive,
+    resolve,
+)
+from .syntax import clause_subject as subject_of
+
 ARG_PREPS = frozenset({"on", "against", "of", "upon", "over"})
-DOCUMENT_NOUNS = frozenset({"leaflet", "statement", "notice", "video", "recording", "letter",
-                            "book", "article", "message", "post", "pamphlet", "audio",
-                            "communique", "communiqué", "document", "report", "tweet", "poster",
-                            "speech", "sermon", "fatwa", "bulletin", "magazine", "issue"})
-NEGATING_VERBS = frozenset({"refuse", "decline", "deny", "reject", "refrain", "fail",
-                            "withhold", "abstain", "avoid", "retract", "oppose", "forbid",
-                            "refusal", "rejection", "denial"})
-NEUTRALIZING = frozenset({"hesitate", "doubt", "stop", "only"})  # "did not hesitate to call"
-NEGATIVE_SUBJECTS = frozenset({"none", "nobody", "noone", "neither"})
-MODALS = frozenset({"would", "could", "will", "might", "may", "can", "shall", "should", "'d",
-                    "'ll", "wo", "ca"})
-HYPOTHETICAL_WORDS = frozenset({"threaten", "plan", "fear", "ask", "want", "lead", "risk",
-                                "intend", "wonder", "whether", "if", "unless", "logic",
-                                "consequence", "threat", "danger", "question", "expect"})
-IMPLIED_WORDS = frozenset({"suggestion", "suggest", "hint", "imply", "insinuate",
-                           "insinuation", "amount", "treat", "implication", "allusion",
-                           "innuendo", "effectively", "tantamount"})
-CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
 CLASS_WORDS = frozenset({"whoever", "whomever", "anyone", "anybody", "everyone", "everybody",
                          "someone", "somebody", "whosoever"})
 CLASS_DETS = frozenset({"every", "any", "each", "whoever", "whichever", "all", "most"})
 RECIPROCALS = frozenset({"another", "other"})
 QUANTITY_WORDS = frozenset({"half", "most", "majority", "much", "many", "all", "nearly"})
-RELATIVE_PRONOUNS = frozenset({"who", "whom", "that", "which", "whose"})
-REFLEXIVES = frozenset({"himself", "herself", "itself", "themselves", "myself", "yourself",
-                        "ourselves", "yourselves"})
 REASON_MARKS = frozenset({"because", "since", "for", "as"})
 REASON_PREPS = frozenset({"for", "over", "by"})
-DEFINITION_VERBS = frozenset({"mean", "refer", "define", "denote", "signify", "designate"})
-DEFINITION_NOUNS = frozenset({"idea", "notion", "concept", "meaning", "sense", "definition",
-                              "term", "word", "label", "name", "view", "theory"})
-EXCUSE_WORDS = frozenset({"excuse", "forgive", "pardon", "exempt", "tolerate", "accept",
-                          "excusing"})
-REFUSAL_WORDS = frozenset({"fail", "refuse", "refrain", "hesitate", "decline", "withhold",
-                           "reluctance", "reluctant", "refusal", "failure", "silence",
-                           "abstain", "unwilling"})
-MUSLIM_WORDS = frozenset({"muslim", "muslims", "brother", "brothers", "believer", "believers"})
-NON_MUSLIM = frozenset({"christian", "christians", "jew", "jews", "jewish", "yazidi", "yazidis",
-                        "crusader", "crusaders", "coalition", "american", "americans",
-                        "pilot", "pilots", "westerner", "westerners", "hindu", "hindus",
-                        "russian", "russians", "israeli", "israelis", "atheist", "atheists"})
-FIRST_PERSON = frozenset({"i", "me", "we", "us"})
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})  # OntoNotes names (§3.7)
-PUNCT_EDGE = frozenset({'"', "'", "(", ")", "[", "]", ",", ";", ":", ".", "—", "–", "-", "?",
-                        "!", "'s", "’s", "’"})
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The extractor's vocabulary (cues.toml [takfir]), as lemma sets."""
+
+    declaring: frozenset[str]
+    reporting: frozenset[str]
+    enacting: frozenset[str]
+    accusing: frozenset[str]
+    charge_nouns: frozenset[str]
+    act_verbs: frozenset[str]
+    documents: frozenset[str]
+    negating: frozenset[str]
+    neutralizing: frozenset[str]
+    hypothetical: frozenset[str]
+    implied: frozenset[str]
+    definition_verbs: frozenset[str]
+    definition_nouns: frozenset[str]
+    topic_nouns: frozenset[str]
+    excuse: frozenset[str]
+    refusal: frozenset[str]
+    muslim: frozenset[str]
+    non_muslim: frozenset[str]
+    logic_nouns: frozenset[str]
+    faith: frozenset[str]
+    leaving: frozenset[str]
+    generic_targets: frozenset[str]
+    declaring_acts: frozenset[str]
+
+    @classmethod
+    def from_cues(cls, cues: Cues) -> Words:
+        sections = {"declaring": "declaring_verbs", "reporting": "reporting_verbs",
+                    "enacting": "enacting_verbs", "accusing": "accusing_verbs",
+                    "documents": "document_nouns", "negating": "negating_verbs",
+                    "hypothetical": "hypothetical_words", "implied": "implied_words",
+                    "excuse": "excuse_words", "refusal": "refusal_words",
+                    "muslim": "muslim_words", "faith": "faith_words",
+                    "leaving": "leaving_verbs"}
+        return cls(**{name: cues[f"takfir.{sections.get(name, name)}"]
+                      for name in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,43 +88,6 @@ class Frame:
     target_span: tuple[int, int] | None = None  # token range when not a whole phrase
 
 
-def children(token: Token, *deps: str) -> list[Token]:
-    return [c for c in token.children if c.dep_ in deps]
-
-
-def first_child(token: Token, *deps: str) -> Token | None:
-    found = children(token, *deps)
-    return found[0] if found else None
-
-
-def path_up(token: Token) -> Iterator[Token]:
-    """The token and its heads up to the root of its sentence."""
-    while True:
-        yield token
-        if token.head.i == token.i:
-            return
-        token = token.head
-
-
-def is_passive(verb: Token) -> bool:
-    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (
-        verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl") and not children(verb, "nsubj"))
-
-
-def subject_of(verb: Token) -> Token | None:
-    """Active subject, or the agent of a passive; relative pronouns resolve to antecedents."""
-    subj = first_child(verb, "nsubj", "csubj")
-    if subj is None and is_passive(verb):
-        agent = first_child(verb, "agent") or next(
-            (c for c in children(verb, "prep") if c.lower_ == "by"), None)
-        subj = first_child(agent, "pobj") if agent is not None else None
-    if subj is None and verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.pos_ in (
-            "VERB", "AUX") and (verb.dep_ != "advcl" or verb.tag_ in ("VBG", "VBN")
-                                and not children(verb, "mark")):
-        return subject_of(verb.head)
-    return resolve(subj)
-
-
 def patient_of(verb: Token, exclude: Token | None = None) -> Token | None:
     """Object of an active verb, subject of a passive one, else the antecedent of a relative."""
     for dep in ("dobj", "dative", "nsubjpass"):
@@ -145,24 +99,17 @@ def patient_of(verb: Token, exclude: Token | None = None) -> Token | None:
     return None
 
 
-def resolve(token: Token | None) -> Token | None:
-    """A relative pronoun stands for the noun its clause modifies."""
-    if token is not None and token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
-        return token.head.head
-    return token
-
-
-def find_frame(t: Token, kind: str) -> Frame | None:
+def find_frame(w: Words, t: Token, kind: str) -> Frame | None:
     """Where the verdict word ``t`` gets its target and declarer, by its lexicon kind."""
     if kind in ("verdict_noun", "verdict_adj", "phrase"):
-        return _predicate_frame(t)
+        return _predicate_frame(w, t)
     if kind == "act_noun":
-        return _act_frame(t)
+        return _act_frame(w, t)
     if kind == "charge_noun":
-        return _charge_frame(t)
+        return _charge_frame(w, t)
     if kind == "verdict_verb":
         if t.pos_ not in ("VERB", "AUX"):
-            return _act_frame(t)
+            return _act_frame(w, t)
         return Frame(t, patient_of(t), subject_of(t), act=True)
     if kind == "phrase_verb":
         subj = subject_of(t)
@@ -175,27 +122,27 @@ def find_frame(t: Token, kind: str) -> Frame | None:
     return None
 
 
-def _predicate_frame(t: Token) -> Frame | None:
-    frame = _predicate_frame_at(t)
+def _predicate_frame(w: Words, t: Token) -> Frame | None:
+    frame = _predicate_frame_at(w, t)
     head = t.head
     if frame is None and t.dep_ == "conj" and head.dep_ in ("dobj", "dative") and (
-            head.head.lemma_ in DECLARE_VERBS):  # "declared [him and his followers infidels]"
+            head.head.lemma_ in w.declaring):  # "declared [him and his followers infidels]"
         mods = [c for c in t.lefts if c.dep_ in ("poss", "compound", "det", "amod")]
         end = mods[0].left_edge.i if mods and mods[0].lower_ not in ("a", "an") else t.i
         return Frame(head.head, None, None, act=True, target_span=(head.left_edge.i, t.i)
                      if end == t.i else (head.left_edge.i, t.i))
     if frame is None and t.dep_ == "conj" and t.head.pos_ in ("NOUN", "PROPN", "ADJ"):
-        frame = _predicate_frame_at(t.head)  # "called them Khawarij and later apostates"
+        frame = _predicate_frame_at(w, t.head)  # "called them Khawarij and later apostates"
     return frame
 
 
-def _predicate_frame_at(t: Token) -> Frame | None:
+def _predicate_frame_at(w: Words, t: Token) -> Frame | None:
     head = t.head
     subj = first_child(t, "nsubj", "nsubjpass")
     if subj is not None and subj.lower_ not in REFLEXIVES:  # small clause: "declared [X Y]"
-        verb = head if head.i != t.i and head.lemma_ in DECLARE_VERBS | REPORT_VERBS else None
+        verb = head if head.i != t.i and head.lemma_ in w.declaring | w.reporting else None
         return Frame(verb, resolve(subj), None, act=verb is not None and verb.lemma_ in
-                     DECLARE_VERBS and t.dep_ != "ccomp" or _is_act_verb(verb))
+                     w.declaring and t.dep_ != "ccomp" or _is_act_verb(w, verb))
     if t.dep_ in ("attr", "acomp") and head.lemma_ in COPULAS:
         target = first_child(head, "nsubj", "csubj", "nsubjpass")
         if target is not None and target.lower_ in REFLEXIVES:
@@ -213,7 +160,7 @@ def _predicate_frame_at(t: Token) -> Frame | None:
                 return Frame(None, target, None, act=False, target_span=(target.i, head.i))
         return Frame(None, resolve(target), None, act=False) if target is not None else None
     if t.dep_ in ("oprd", "xcomp", "ccomp", "dobj", "attr", "acomp", "advcl") and (
-            head.lemma_ in DECLARE_VERBS):
+            head.lemma_ in w.declaring):
         other = patient_of(head, exclude=t)
         if other is not None and other.i != t.i:
             return Frame(head, other, None, act=True)
@@ -231,7 +178,7 @@ def _predicate_frame_at(t: Token) -> Frame | None:
         if anchor.pos_ in ("NOUN", "PROPN", "PRON"):  # "the brothers as apostates"
             return Frame(anchor.head if anchor.head.pos_ == "VERB" else None, anchor, None,
                          act=True)
-        if anchor.lemma_ in ENACT_VERBS | DECLARE_VERBS or anchor.pos_ in ("VERB", "AUX"):
+        if anchor.lemma_ in w.enacting | w.declaring or anchor.pos_ in ("VERB", "AUX"):
             target = patient_of(anchor)
             if target is None and anchor.lemma_ in COPULAS:
                 target = first_child(anchor, "nsubj")
@@ -249,11 +196,11 @@ def _predicate_frame_at(t: Token) -> Frame | None:
     return None
 
 
-def _is_act_verb(verb: Token | None) -> bool:
-    return verb is not None and verb.lemma_ in DECLARE_VERBS - REPORT_VERBS
+def _is_act_verb(w: Words, verb: Token | None) -> bool:
+    return verb is not None and verb.lemma_ in w.declaring - w.reporting
 
 
-def _act_frame(t: Token) -> Frame | None:
+def _act_frame(w: Words, t: Token) -> Frame | None:
     """'declared takfir on X', 'the excommunication of X', 'excommunicated X'."""
     verb = t.head if t.dep_ in ("dobj", "nsubjpass", "attr") and t.head.pos_ in (
         "VERB", "AUX") else None
@@ -268,7 +215,7 @@ def _act_frame(t: Token) -> Frame | None:
                     break
         if target is not None:
             break
-    if verb is not None and verb.lemma_ not in ACT_VERBS and target is None:
+    if verb is not None and verb.lemma_ not in w.act_verbs and target is None:
         return None
     if target is None and verb is None:
         return None
@@ -276,7 +223,7 @@ def _act_frame(t: Token) -> Frame | None:
     return Frame(verb, target, declarer, act=True)
 
 
-def _charge_frame(t: Token) -> Frame | None:
+def _charge_frame(w: Words, t: Token) -> Frame | None:
     """'accused X of apostasy', 'on charges of unbelief', 'executed for apostasy'."""
     if t.dep_ != "pobj":
         if t.dep_ == "dobj" and t.head.lemma_ in ("commit", "accuse", "charge"):
@@ -285,9 +232,9 @@ def _charge_frame(t: Token) -> Frame | None:
         return None
     prep = t.head
     anchor = prep.head
-    if prep.lower_ == "of" and anchor.lemma_ in ACCUSE_VERBS and anchor.pos_ == "VERB":
+    if prep.lower_ == "of" and anchor.lemma_ in w.accusing and anchor.pos_ == "VERB":
         return Frame(anchor, patient_of(anchor), subject_of(anchor), act=True)
-    if prep.lower_ == "of" and anchor.lemma_ in CHARGE_NOUNS:
+    if prep.lower_ == "of" and anchor.lemma_ in w.charge_nouns:
         relcl = first_child(anchor, "relcl", "acl")
         target = None
         for p in children(relcl, "prep") if relcl is not None else []:
@@ -304,12 +251,12 @@ def _charge_frame(t: Token) -> Frame | None:
         if anchor.dep_ == "dobj":  # "issued a verdict of apostasy against X"
             return Frame(verb, target, subject_of(verb), act=True)
         if target is None:
-            target = patient_of(verb) if is_passive(verb) or verb.lemma_ in ENACT_VERBS \
+            target = patient_of(verb) if is_passive(verb) or verb.lemma_ in w.enacting \
                 else first_child(verb, "nsubj")
-        declarer = subject_of(verb) if verb.lemma_ in ENACT_VERBS else None
+        declarer = subject_of(verb) if verb.lemma_ in w.enacting else None
         return Frame(verb, resolve(target), declarer, act=False)
     if (prep.lower_ in ("for", "over", "with") and anchor.pos_ in ("VERB", "AUX")
-            and anchor.lemma_ in ENACT_VERBS | ACCUSE_VERBS):
+            and anchor.lemma_ in w.enacting | w.accusing):
         return Frame(anchor, patient_of(anchor), subject_of(anchor), act=False)
     return None
 
@@ -418,8 +365,3 @@ def _clause_without_subject(verb: Token) -> tuple[int, int]:
             end = t.i
             break
     return trim(verb.doc, start, end)
-LOGIC_NOUNS = frozenset({"logic", "rule", "reasoning", "view", "standard", "standards",
-                         "doctrine", "account", "criteria", "principle", "principles"})
-DECLARING_ACTS = frozenset({"declare", "pronounce", "issue", "make", "excommunicate", "call",
-                            "brand", "label", "deem", "consider", "count", "execute", "kill",
-                            "denounce", "accuse", "charge", "convict"})
