@@ -46,6 +46,7 @@ SECTIONS: dict[str, str] = {
                               "spaces, '|' between alternatives, '?' after an optional word, "
                               "'~' before a lemma",
     "takfir.leaving_verbs": "verbs whose subject leaves the religion (abandoned Islam)",
+    "takfir.naming_terms": "lexicon ids of terms that name a party as apostates (4.16)",
     "takfir.declaring_acts": "verbs that anchor an event without a target (declared takfir)",
     "takfir.generic_targets": "words for an unspecified person: a verdict on them in a "
                               "non-finite frame is a discussion, not an event",
@@ -72,6 +73,7 @@ SECTIONS: dict[str, str] = {
     "voice.enemy_names": "what ISIS's own publications call their enemies",
     "voice.critic_labels": "what critics of ISIS who are parties to the conflict call it",
 }
+VERBATIM = frozenset({"takfir.naming_terms"})  # lexicon ids, not words
 THRESHOLDS = {"voice.min_religious": 3, "voice.min_partisan": 4, "voice.min_critic": 2}
 
 
@@ -125,7 +127,8 @@ def _load(path: Path) -> Cues:
             raise ConfigError(Errors.E360.format(path=path, section=section))
         if section == "takfir.verdict_phrases":
             continue
-        out[section] = frozenset(_normal(v) for v in values)
+        out[section] = frozenset(v.strip() if section in VERBATIM else _normal(v)
+                                 for v in values)
     for key, value in thresholds.items():
         if not isinstance(value, int) or value < 0:
             raise ConfigError(Errors.E360.format(path=path, section=key))

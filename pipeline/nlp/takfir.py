@@ -33,6 +33,7 @@ from .syntax import (
     children,
     clause_subject,
     first_child,
+    is_non_finite,
     is_passive,
     path_up,
 )
@@ -53,6 +54,7 @@ class Candidate:
     span: Span
     head: Token
     kind: str
+    term: str = ""  # lexicon id of a takfir term
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +114,7 @@ class TakfirDeclarations:
                 continue
             if ents.get((span.start, span.end)) != entry.label:
                 continue  # inside a longer name ("Takfir wal-Hijra")
-            found.setdefault(span.start, Candidate(span, span.root, entry.kind))
+            found.setdefault(span.start, Candidate(span, span.root, entry.kind, entry.id))
         assert self.words is not None
         for _, start, end in self.matcher(doc):
             span = doc[start:end]
@@ -181,7 +183,7 @@ class TakfirDeclarations:
             return None  # "kaffirs, or infidels": the second word is only a term
         frame = R.find_frame(w, t, cand.kind)
         if frame is None:
-            return None
+            return self._naming(doc, cand, prior)
         avoid = set(range(cand.span.start, cand.span.end))
         target = _target_span(doc, frame, avoid)
         if target is None and not (frame.act and frame.verb is not None):
@@ -204,6 +206,8 @@ class TakfirDeclarations:
             declarer = doc[start:end] if end > start else None
         if declarer is not None and target is not None and _overlap(declarer, target):
             declarer = None
+        if declarer is None and _discussion(w, t, frame, target):
+            return None  # "declaring someone a kafir is a grave matter": talked about
         if target is not None and target.root.lower_ in FIRST_PERSON and declarer is None \
                 and not frame.act:
             return None  # "I was a kafir before ...": own past unbelief
@@ -219,6 +223,28 @@ class TakfirDeclarations:
         score = 0.55 + 0.2 * (target is not None) + 0.15 * (declarer is not None) \
             + 0.05 * (frame.verb is not None)
         return Found(cand.span, declarer, target, ground, mode, chain, round(score, 2))
+
+    def _naming(self, doc: Doc, cand: Candidate, prior: list[Found]) -> Found | None:
+        """GUIDELINES.md §4.16: an apostasy word naming a specific party in a speaker's own
+        voice ("the murtaddin took the villages", "fought the apostates of the Sahwat")."""
+        w = self.words
+        assert w is not None
+        t = cand.head
+        if cand.term not in w.naming_terms or not _names_party(w, t):
+            return None
+        if any(e.trigger.start <= t.i < e.trigger.end or e.target is not None and
+               e.target.start <= t.i < e.target.end for e in prior):
+            return None
+        found = _named_party(t)
+        target = None
+        if found is not None:
+            start, end = R.argument_span(found, avoid=range(cand.span.start, cand.span.end))
+            target = doc[start:end] if end > start else None
+        if target is not None and _non_muslim(w, target):
+            return None
+        frame = R.Frame(None, found, None, act=False)
+        mode = _mode(w, t, cand, frame, False)
+        return Found(cand.span, None, target, None, mode, False, 0.55)
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -290,6 +316,74 @@ def _not_an_event(w: R.Words, cand: Candidate) -> bool:
     return False
 
 
+def _discussion(w: R.Words, t: Token, frame: R.Frame, target: Span | None) -> bool:
+    """A verdict talked about, not pronounced (no declarer): a gerund or infinitive of
+    declaring with an unspecified target ("declaring someone a kafir is a grave matter",
+    "when to pronounce takfir on Muslims in general"), or a verdict that is the subject
+    matter of a topic noun ("the issue of takfir", "the regulations of takfir")."""
+    verb = frame.verb
+    if verb is not None and is_non_finite(verb) and (target is None or _generic(
+            w, target.root)):
+        return True
+    for tok in (t, verb):
+        if tok is not None and tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep":
+            owner = tok.head.head
+            if owner.lemma_.lower() in w.topic_nouns and not children(owner, "poss"):
+                return True
+    return False
+
+
+def _generic(w: R.Words, head: Token) -> bool:
+    """An unspecified person: 'someone', 'a person', 'a Muslim', 'Muslims in general'; a
+    defining clause makes a class instead ("anyone who votes")."""
+    if head.lemma_.lower() not in w.generic_targets and head.lower_ not in w.generic_targets:
+        return False
+    if any(c.dep_ in ("relcl", "acl") for c in head.children):
+        return False
+    return not any(c.dep_ in ("poss", "nummod") or c.lower_ in ("these", "those", "this",
+                                                                 "that", "such", "their")
+                   for c in head.children)
+
+
+def _names_party(w: R.Words, t: Token) -> bool:
+    """An apostasy word used as a name for a party: a plural or determined noun in an
+    argument position, not a statement about apostates in general."""
+    if t.pos_ not in ("NOUN", "PROPN") or t.dep_ not in (
+            "nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "npadvmod"):
+        return False
+    dets = [c.lower_ for c in t.children if c.dep_ in ("det", "poss", "amod", "compound")]
+    if any(d in ("a", "an", "every", "any", "each", "no") for d in dets):
+        return False
+    plural = t.tag_ in ("NNS", "NNPS") or t.lower_.endswith(("in", "een", "un", "oon", "s"))
+    if not (plural or dets):
+        return False
+    if t.dep_ == "pobj" and t.head.head.lemma_.lower() in w.topic_nouns | w.charge_nouns | {
+            "punishment", "penalty", "ruling", "rule", "status", "repentance"}:
+        return False
+    head = t.head
+    return not (head.lemma_ in ("be", "become") and any(m.lower_ in MODALS for m in
+                                                        children(head, "aux")))
+
+
+def _named_party(t: Token) -> Token | None:
+    """Who an apostasy word names: its apposition or example ("murtaddin (e.g. Iran)"), or
+    the group noun it is 'of' ("a group of murtadeen")."""
+    for child in t.children:
+        if child.dep_ in ("appos", "dep", "parataxis") and (child.ent_type_ or any(
+                s.ent_type_ for s in child.subtree)):
+            named = next((s for s in child.subtree if s.ent_type_), child)
+            return named
+    doc = t.doc
+    for tok in doc[t.i + 1:min(len(doc), t.i + 6)]:
+        if tok.text in (")", "]", ",", ";") or tok.sent != t.sent:
+            break
+        if tok.ent_type_ in NAME_LABELS:
+            return tok
+    if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.pos_ == "NOUN":
+        return t.head.head
+    return None
+
+
 def _target_span(doc: Doc, frame: R.Frame, avoid: set[int]) -> Span | None:
     if frame.target_span is not None:
         start, end = R.trim(doc, *frame.target_span)
@@ -308,6 +402,12 @@ def _target_span(doc: Doc, frame: R.Frame, avoid: set[int]) -> Span | None:
 def _declarer(w: R.Words, t: Token, frame: R.Frame) -> Token | None:
     if frame.declarer is not None:
         return _issuer(w, frame.declarer)
+    verb = frame.verb
+    if verb is not None and verb.dep_ == "acl" and verb.tag_ == "VBG":
+        return _issuer(w, verb.head)  # "a verdict [of the court] condemning them for ..."
+    owner = _owner_of_frame(verb or t)
+    if owner is not None:
+        return owner
     if frame.verb is not None and frame.verb.lemma_ in w.declaring | w.enacting:
         if is_passive(frame.verb):
             by = next((c for c in children(t, "prep") if c.lower_ == "by"), None)
@@ -332,6 +432,21 @@ def _declarer(w: R.Words, t: Token, frame: R.Frame) -> Token | None:
                 return owner  # "By the students' logic, ..."
         if tok.lemma_ in w.reporting | w.declaring and tok.pos_ in ("VERB", "AUX"):
             return _issuer(w, clause_subject(tok))
+    return None
+
+
+def _owner_of_frame(token: Token) -> Token | None:
+    """The possessor of the noun a gerund or act noun depends on: "the group's approach to
+    declaring takfir", "the brigade's campaign of excommunication"."""
+    tok = token
+    for _ in range(3):
+        if tok.dep_ not in ("pobj", "pcomp", "acl", "prep") or tok.head is tok:
+            return None
+        tok = tok.head
+        if tok.pos_ in ("NOUN", "PROPN"):
+            owner = first_child(tok, "poss")
+            if owner is not None and owner.pos_ in ("NOUN", "PROPN"):
+                return owner
     return None
 
 

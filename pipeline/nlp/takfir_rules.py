@@ -63,6 +63,7 @@ class Words:
     leaving: frozenset[str]
     generic_targets: frozenset[str]
     declaring_acts: frozenset[str]
+    naming_terms: frozenset[str]
 
     @classmethod
     def from_cues(cls, cues: Cues) -> Words:
@@ -181,6 +182,10 @@ def _predicate_frame_at(w: Words, t: Token) -> Frame | None:
         if anchor.lemma_ in w.enacting | w.declaring or anchor.pos_ in ("VERB", "AUX"):
             target = patient_of(anchor)
             if target is None and anchor.lemma_ in COPULAS:
+                target = first_child(anchor, "nsubj")
+            if target is None and anchor.tag_ in ("VBN", "VBD") and not children(
+                    anchor, "dobj", "aux") and anchor.lemma_ in w.declaring | w.enacting:
+                # a headline's reduced passive: "Former leader denounced as apostate"
                 target = first_child(anchor, "nsubj")
             if target is not None:
                 return Frame(anchor, target, None, act=anchor.lemma_ != "count"
