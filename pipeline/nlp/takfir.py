@@ -206,7 +206,8 @@ class TakfirDeclarations:
             declarer = doc[start:end] if end > start else None
         if declarer is not None and target is not None and _overlap(declarer, target):
             declarer = None
-        if declarer is None and _discussion(w, t, frame, target):
+        if _discussion(w, t, frame, target) and (declarer is None or _declarer(
+                w, t, frame, reporters=False) is None):
             return None  # "declaring someone a kafir is a grave matter": talked about
         if target is not None and target.root.lower_ in FIRST_PERSON and declarer is None \
                 and not frame.act:
@@ -321,15 +322,19 @@ def _discussion(w: R.Words, t: Token, frame: R.Frame, target: Span | None) -> bo
     declaring with an unspecified target ("declaring someone a kafir is a grave matter",
     "when to pronounce takfir on Muslims in general"), or a verdict that is the subject
     matter of a topic noun ("the issue of takfir", "the regulations of takfir")."""
-    verb = frame.verb
+    verb = frame.verb or next((v for v in list(path_up(t))[1:4] if v.pos_ in ("VERB", "AUX")),
+                              None)
     if verb is not None and is_non_finite(verb) and (target is None or _generic(
             w, target.root)):
         return True
     for tok in (t, verb):
-        if tok is not None and tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep":
-            owner = tok.head.head
-            if owner.lemma_.lower() in w.topic_nouns and not children(owner, "poss"):
-                return True
+        if tok is None:
+            continue
+        owner = tok.head.head if tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep" \
+            else tok.head if tok.dep_ in ("acl", "appos") else None
+        if owner is not None and owner.lemma_.lower() in w.topic_nouns and not children(
+                owner, "poss"):
+            return True
     return False
 
 
@@ -348,12 +353,13 @@ def _generic(w: R.Words, head: Token) -> bool:
 def _names_party(w: R.Words, t: Token) -> bool:
     """An apostasy word used as a name for a party: a plural or determined noun in an
     argument position, not a statement about apostates in general."""
-    if t.pos_ not in ("NOUN", "PROPN") or t.dep_ not in (
-            "nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "npadvmod"):
-        return False
+    if t.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "npadvmod"):
+        return False  # the lexicon says it is a noun, whatever the tagger guessed
     dets = [c.lower_ for c in t.children if c.dep_ in ("det", "poss", "amod", "compound")]
-    if any(d in ("a", "an", "every", "any", "each", "no") for d in dets):
-        return False
+    coordinated = [*t.conjuncts, t]
+    if any(d in ("a", "an", "every", "any", "each", "no") for d in dets) or any(
+            c.lower_ in ("all", "every", "any") for x in coordinated for c in x.children):
+        return False  # an apostate in general, or all unbelievers everywhere
     plural = t.tag_ in ("NNS", "NNPS") or t.lower_.endswith(("in", "een", "un", "oon", "s"))
     if not (plural or dets):
         return False
@@ -399,7 +405,10 @@ def _target_span(doc: Doc, frame: R.Frame, avoid: set[int]) -> Span | None:
     return doc[start:end] if end > start else None
 
 
-def _declarer(w: R.Words, t: Token, frame: R.Frame) -> Token | None:
+def _declarer(w: R.Words, t: Token, frame: R.Frame, *, reporters: bool = True
+              ) -> Token | None:
+    """Who pronounces the verdict: the frame's own subject, agent or owner, else (with
+    ``reporters``) the subject of a reporting verb above it."""
     if frame.declarer is not None:
         return _issuer(w, frame.declarer)
     verb = frame.verb
@@ -430,7 +439,8 @@ def _declarer(w: R.Words, t: Token, frame: R.Frame) -> Token | None:
             if prep.lower_ in ("by", "in", "under", "on") and owner is not None and (
                     pobj.lemma_ in w.logic_nouns):
                 return owner  # "By the students' logic, ..."
-        if tok.lemma_ in w.reporting | w.declaring and tok.pos_ in ("VERB", "AUX"):
+        if reporters and tok.lemma_ in w.reporting | w.declaring and tok.pos_ in (
+                "VERB", "AUX"):
             return _issuer(w, clause_subject(tok))
     return None
 
