@@ -176,6 +176,8 @@ class TakfirDeclarations:
         w = self.words
         assert w is not None
         t = cand.head
+        if t.pos_ == "X" and t.dep_ == "appos":
+            return None  # a translator's gloss of the word before it: "murtadeen [apostates]"
         if _not_an_event(w, cand):
             return None
         if any(t.dep_ in ("conj", "appos") and e.trigger.start <= t.head.i < e.trigger.end
@@ -245,7 +247,10 @@ class TakfirDeclarations:
             return None
         frame = R.Frame(None, found, None, act=False)
         mode = _mode(w, t, cand, frame, False)
-        return Found(cand.span, None, target, None, mode, False, 0.55)
+        speaker = first_child(t.sent.root, "nsubj")  # "We saw how the murtaddin ..."
+        declarer = doc[speaker.i:speaker.i + 1] if speaker is not None and \
+            speaker.lower_ in FIRST_PERSON else None
+        return Found(cand.span, declarer, target, None, mode, False, 0.55)
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -375,10 +380,9 @@ def _named_party(t: Token) -> Token | None:
     """Who an apostasy word names: its apposition or example ("murtaddin (e.g. Iran)"), or
     the group noun it is 'of' ("a group of murtadeen")."""
     for child in t.children:
-        if child.dep_ in ("appos", "dep", "parataxis") and (child.ent_type_ or any(
-                s.ent_type_ for s in child.subtree)):
-            named = next((s for s in child.subtree if s.ent_type_), child)
-            return named
+        if child.dep_ in ("appos", "dep", "parataxis", "npadvmod") and any(
+                s.ent_type_ in NAME_LABELS for s in child.subtree):
+            return next(s for s in child.subtree if s.ent_type_ in NAME_LABELS)
     doc = t.doc
     for tok in doc[t.i + 1:min(len(doc), t.i + 6)]:
         if tok.text in (")", "]", ",", ";") or tok.sent != t.sent:
@@ -427,9 +431,16 @@ def _declarer(w: R.Words, t: Token, frame: R.Frame, *, reporters: bool = True
             return _issuer(w, subj)
     below = t
     for tok in list(path_up(t))[1:]:
-        if below.dep_ in ("relcl", "advcl") and below.i != t.i:
+        if below.dep_ in ("relcl", "advcl") and below.i != t.i and not (
+                below.dep_ == "relcl" and below.head.dep_ == "dobj" and below.head.head.lemma_
+                in w.reporting):  # "explains the reasons why the group fell into apostasy"
             break
         below = tok
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in w.promoting and t.pos_ == "NOUN" and (
+                tok.i in (t.head.i, t.head.head.i)):
+            subj = clause_subject(tok)  # "encouraging takfir of Muslims"
+            if subj is not None:
+                return _issuer(w, subj)
         for prep in children(tok, "prep"):
             pobj = first_child(prep, "pobj")
             if prep.lower_ in ("for", "to") and pobj is not None and prep.i < t.i and (
@@ -460,13 +471,28 @@ def _owner_of_frame(token: Token) -> Token | None:
     return None
 
 
-def _issuer(w: R.Words, token: Token | None) -> Token | None:
-    """Documents are not declarers: use the issuer the phrase names, else none (§3.4)."""
-    if token is None or token.lemma_ not in w.documents:
+def _issuer(w: R.Words, token: Token | None, depth: int = 0) -> Token | None:
+    """Documents are not declarers: use the issuer the sentence names (§3.4): "a statement
+    from the brigade", "the group's statement", "the newsletter that carried an article",
+    "Al-Naba, the Islamic State's newsletter"; else none."""
+    if token is None or depth > 3:
+        return None
+    if token.lemma_.lower() not in w.documents and token.ent_type_ != "WORK_OF_ART":
         return token
     for prep in children(token, "prep"):
         if prep.lower_ in ("from", "by", "of"):
-            return first_child(prep, "pobj")
+            return _issuer(w, first_child(prep, "pobj"), depth + 1)
+    owner = first_child(token, "poss")
+    if owner is not None:
+        return _issuer(w, owner, depth + 1)
+    for appos in children(token, "appos"):
+        found = _issuer(w, appos, depth + 1)
+        if found is not None:
+            return found
+    if token.dep_ in ("dobj", "attr") and token.head.pos_ == "VERB":
+        return _issuer(w, clause_subject(token.head), depth + 1)  # "X carried an article"
+    if token.dep_ == "relcl" or token.head.dep_ == "relcl":
+        return None
     return None
 
 

@@ -64,6 +64,7 @@ class Words:
     generic_targets: frozenset[str]
     declaring_acts: frozenset[str]
     naming_terms: frozenset[str]
+    promoting: frozenset[str]
 
     @classmethod
     def from_cues(cls, cues: Cues) -> Words:
@@ -73,7 +74,7 @@ class Words:
                     "hypothetical": "hypothetical_words", "implied": "implied_words",
                     "excuse": "excuse_words", "refusal": "refusal_words",
                     "muslim": "muslim_words", "faith": "faith_words",
-                    "leaving": "leaving_verbs"}
+                    "leaving": "leaving_verbs", "promoting": "promoting_verbs"}
         return cls(**{name: cues[f"takfir.{sections.get(name, name)}"]
                       for name in cls.__dataclass_fields__})
 
@@ -192,6 +193,11 @@ def _predicate_frame_at(w: Words, t: Token) -> Frame | None:
                              or not is_passive(anchor))
         return None
     if t.dep_ in ("amod", "compound", "nmod") and head.pos_ in ("NOUN", "PROPN"):
+        predicated = _predicate_frame_at(w, head) if head.dep_ in (
+            "attr", "oprd", "pobj", "dobj") else None  # "branded HTS an apostate sect"
+        if predicated is not None and (predicated.target is not None
+                                       or predicated.target_span is not None):
+            return predicated
         return Frame(None, head, None, act=False,
                      target_span=(t.i + 1, max(head.i, head.right_edge.i) + 1))
     if t.pos_ in ("NOUN", "PROPN"):  # "the Daesh apostates", "ISIS's apostate judges"

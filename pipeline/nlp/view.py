@@ -29,7 +29,7 @@ from .cues import Cues, load_cues
 QUOTES = frozenset({'"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "``", "''"})
 OPEN_BRACKETS = {"[": "]", "(": ")"}
 MAX_QUOTED = 4  # tokens between scare quotes; longer quotations are speech, kept
-MAX_GLOSS = 4
+MAX_GLOSS = 6
 HEADLINE_SHARE = 0.7
 _ATTRS = [TAG, POS, MORPH, LEMMA, DEP, HEAD, ENT_IOB, ENT_TYPE]
 
@@ -244,8 +244,9 @@ def _glosses(doc: Doc) -> set[int]:
         if end is None or end == token.i + 1:
             continue
         inner = doc[token.i + 1:end]
-        if all(t.is_alpha and t.is_lower or t.text in ("-", "/", ",") for t in inner):
-            hidden.update(range(token.i, end + 1))
+        if all(t.is_alpha and t.is_lower or t.text in ("-", "/", ",") for t in inner) or (
+                len(inner) > 2 and inner[1].text == ":" and inner[0].is_title):
+            hidden.update(range(token.i, end + 1))  # "(excommunication)", "(Arabic: ...)"
     return hidden
 
 
