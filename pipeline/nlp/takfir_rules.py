@@ -65,6 +65,7 @@ class Words:
     declaring_acts: frozenset[str]
     naming_terms: frozenset[str]
     promoting: frozenset[str]
+    collective: frozenset[str]
 
     @classmethod
     def from_cues(cls, cues: Cues) -> Words:
@@ -74,7 +75,8 @@ class Words:
                     "hypothetical": "hypothetical_words", "implied": "implied_words",
                     "excuse": "excuse_words", "refusal": "refusal_words",
                     "muslim": "muslim_words", "faith": "faith_words",
-                    "leaving": "leaving_verbs", "promoting": "promoting_verbs"}
+                    "leaving": "leaving_verbs", "promoting": "promoting_verbs",
+                    "collective": "collective_nouns"}
         return cls(**{name: cues[f"takfir.{sections.get(name, name)}"]
                       for name in cls.__dataclass_fields__})
 
@@ -240,9 +242,15 @@ def _charge_frame(w: Words, t: Token) -> Frame | None:
         if t.dep_ == "dobj" and t.head.lemma_ in ("commit", "accuse", "charge"):
             verb = t.head
             return Frame(verb, subject_of(verb), None, act=False)
+        if t.dep_ == "dobj" and t.head.lemma_ in w.act_verbs:
+            return _act_frame(w, t)  # "declared kufr against the Muslims of al-Sham"
         return None
     prep = t.head
     anchor = prep.head
+    if prep.lower_ == "of" and anchor.pos_ == "NOUN" and anchor.lemma_.lower() in w.collective:
+        # "the people of polytheism", "the army of apostasy": the collective is the target
+        return Frame(None, None, None, act=False,
+                     target_span=(anchor.left_edge.i, anchor.i + 1))
     if prep.lower_ == "of" and anchor.lemma_ in w.accusing and anchor.pos_ == "VERB":
         return Frame(anchor, patient_of(anchor), subject_of(anchor), act=True)
     if prep.lower_ == "of" and anchor.lemma_ in w.charge_nouns:
