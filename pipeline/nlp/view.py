@@ -105,7 +105,7 @@ class ParseView:
                     pending_start = True
                 continue
             word = token.text
-            if token.i in headline and self._lower(word):
+            if token.i in headline and word.istitle() and self._lower(word):
                 word = word.lower()
             view.words.append(word)
             view.sent_starts.append(True if pending_start or start else (

@@ -20,12 +20,15 @@ from .cues import Cues
 
 FAVOR, AGAINST = "FAVOR", "AGAINST"
 MAX_PHRASE = 6  # words in the longest voice phrase
+QUOTED_TEXT = 0.5  # share of quoted tokens above which the quotation is the text's voice
 # Words that refer to a group in a critic's text ("they massacred ...", "this group") and to
 # the speaker's own side in ISIS's voice ("we", "our soldiers").
 THIRD_PERSON = frozenset({"they", "them", "their", "theirs", "themselves", "it", "its"})
 GROUP_WORDS = frozenset({"group", "organization", "organisation", "movement", "state",
                          "dawla", "dawlah", "khilafah", "caliphate"})
 FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
+# ISIS's speeches address its own fighters and supporters: "you are firmer than mountains".
+SECOND_PERSON = frozenset({"you", "your", "yours", "yourselves"})
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,18 @@ class Voice:
     critic: int
 
 
+def own_words(quoted: Sequence[bool]) -> Sequence[bool]:
+    """Which tokens are the author's own: those outside quotation marks, unless most of the
+    text is one quotation (a speech or statement reproduced), whose speaker is then the
+    voice of the whole text."""
+    if quoted and sum(quoted) > QUOTED_TEXT * len(quoted):
+        return [False] * len(quoted)
+    return quoted
+
+
 def document_voice(doc: Doc, cues: Cues, quoted: Sequence[bool]) -> Voice:
     """``quoted[i]`` says whether token ``i`` is inside quotation marks."""
+    quoted = own_words(quoted)
     words = [normalize(t.text) for t in doc if not quoted[t.i] and not t.is_space]
     words = [w for w in words if w]
     religious = _count(words, cues["voice.religious"])
@@ -76,6 +89,7 @@ def refers_in_voice(tokens: Iterable[Token], voice: Voice, cues: Cues,
     in-group names (outside quotation marks)."""
     if voice.label is None:
         return False
+    quoted = own_words(quoted)
     words = []
     for token in tokens:
         if quoted[token.i] or token.is_space:
@@ -84,7 +98,7 @@ def refers_in_voice(tokens: Iterable[Token], voice: Voice, cues: Cues,
         if voice.label == AGAINST and (lower in THIRD_PERSON or token.lemma_.lower()
                                        in GROUP_WORDS):
             return True
-        if voice.label == FAVOR and lower in FIRST_PLURAL:
+        if voice.label == FAVOR and lower in FIRST_PLURAL | SECOND_PERSON:
             return True
         words.append(normalize(token.text))
     names = cues["voice.critic_labels"] if voice.label == AGAINST else cues["voice.in_group"]
