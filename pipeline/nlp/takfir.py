@@ -201,7 +201,10 @@ class TakfirDeclarations:
         if target is not None and any(e.target is not None and e.target == target
                                       and e.trigger.sent == cand.span.sent for e in prior):
             return None  # one verdict repeated for the same target
-        declarer_tok = _informative(_declarer(w, t, frame) or _surface_declarer(w, t))
+        taken = frozenset(range(target.start, target.end)) if target is not None else \
+            frozenset()
+        declarer_tok = _informative(_declarer(w, t, frame, avoid=taken)
+                                    or _surface_declarer(w, t))
         declarer = None
         if declarer_tok is not None and declarer_tok.i not in avoid:
             start, end = R.argument_span(declarer_tok, avoid=avoid)
@@ -409,8 +412,8 @@ def _target_span(doc: Doc, frame: R.Frame, avoid: set[int]) -> Span | None:
     return doc[start:end] if end > start else None
 
 
-def _declarer(w: R.Words, t: Token, frame: R.Frame, *, reporters: bool = True
-              ) -> Token | None:
+def _declarer(w: R.Words, t: Token, frame: R.Frame, *, reporters: bool = True,
+              avoid: frozenset[int] = frozenset()) -> Token | None:
     """Who pronounces the verdict: the frame's own subject, agent or owner, else (with
     ``reporters``) the subject of a reporting verb above it."""
     if frame.declarer is not None:
@@ -452,7 +455,10 @@ def _declarer(w: R.Words, t: Token, frame: R.Frame, *, reporters: bool = True
                 return owner  # "By the students' logic, ..."
         if reporters and tok.lemma_ in w.reporting | w.declaring and tok.pos_ in (
                 "VERB", "AUX"):
-            return _issuer(w, clause_subject(tok))
+            subj = clause_subject(tok)
+            if subj is not None and (subj.i == t.i or subj.i in avoid):
+                continue  # "anyone doing so does not believe ..., he claimed": climb on
+            return _issuer(w, subj)
     return None
 
 

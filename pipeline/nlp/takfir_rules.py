@@ -157,11 +157,14 @@ def _predicate_frame_at(w: Words, t: Token) -> Frame | None:
             return Frame(verb, patient_of(verb), None, act=False)
         if target is None and head.dep_ in ("relcl", "acl"):
             target = head.head
+        if target is None and head.dep_ == "conj":  # "... does not believe and is a kafir"
+            target = subject_of(head)
         if target is None:  # misparsed class subject: "those who ... are themselves kaffirs"
             target = next((x for x in reversed(list(t.sent[:head.i - t.sent.start]))
                            if x.lower_ in CLASS_WORDS | {"those", "whosoever"}), None)
             if target is not None:
-                return Frame(None, target, None, act=False, target_span=(target.i, head.i))
+                end = target.right_edge.i + 1 if target.right_edge.i < head.i else head.i
+                return Frame(None, target, None, act=False, target_span=(target.i, end))
         return Frame(None, resolve(target), None, act=False) if target is not None else None
     if t.dep_ in ("oprd", "xcomp", "ccomp", "dobj", "attr", "acomp", "advcl") and (
             head.lemma_ in w.declaring):

@@ -237,7 +237,8 @@ def _glosses(doc: Doc) -> set[int]:
     hidden: set[int] = set()
     for token in doc:
         close = OPEN_BRACKETS.get(token.text)
-        if close is None or token.i == 0 or not doc[token.i - 1].is_alpha:
+        before = doc[token.i - 1] if token.i else None
+        if close is None or before is None or not (before.is_alpha or before.text in QUOTES):
             continue
         end = next((t.i for t in doc[token.i + 1:token.i + MAX_GLOSS + 2] if t.text == close),
                    None)
