@@ -76,6 +76,8 @@ class Errors(metaclass=_Catalogue):
             "characters); the gold was made on another version of the text")
     E405 = "{where}: incomplete gold record ({detail}); see annotations/gold/README.md"
     E406 = "{path}: no gold file (*.jsonl) there; pass a gold file or folder with --gold"
+    E407 = ("{count} of {total} gold documents have no text in the workspace ({absent} "
+            "missing, {changed} changed); {how}, then `takfir ingest` them and score again")
     # Doccano (server, client, push, pull, agreement, adjudication).
     E501 = ("Doccano at {url} does not answer ({detail}); start it with `make doccano`, or set "
             "TAKFIR_DOCCANO_URL to the running server")

@@ -66,19 +66,60 @@ def load_gold(path: Path, workspace: Workspace, *, schema: LabelSchema | None = 
     texts = {sha: (doc_id, text) for doc_id, sha, text in workspace.query(
         "SELECT doc_id, sha256, text FROM documents")}
     out = []
+    missing: list[tuple[str, str, str]] = []
+    total = 0
     for file in gold_files(path):
         for number, doc, source in read_gold(file, schema):
             where = f"{file}:{number}"
+            total += 1
             if doc.sha256 not in texts:
-                if skip_missing:
-                    continue
-                raise GoldError(Errors.E403.format(where=where, sha=doc.sha256[:12],
-                                                   source=source or "the annotated text"))
+                missing.append((where, doc.sha256, source))
+                continue
             doc_id, text = texts[doc.sha256]
             _check_offsets(doc, len(text), where)
             out.append(LabeledDocument(doc.sha256, doc_id, doc.annotator, doc.entities,
                                        doc.takfir, doc.sentences, doc.stance))
+    if missing and not skip_missing:
+        raise GoldError(_missing_message(missing, total, workspace))
     return out
+
+
+def _missing_message(missing: list[tuple[str, str, str]], total: int,
+                     workspace: Workspace) -> str:
+    """Every gold record whose text the workspace lacks, whether the file was ingested with
+    other content (changed) or not at all (missing), with its manifest row when the text
+    belongs to a corpus with a MANIFEST.tsv (the real texts, which stay out of git)."""
+    stored = {Path(p).name for (p,) in workspace.query("SELECT source_path FROM sources")}
+    lines, readmes, changed = [], set(), 0
+    for where, sha, source in missing:
+        line = Errors.E403.format(where=where, sha=sha[:12], source=source or
+                                  "the annotated text")
+        hint = Path(source) if source else None
+        if hint is not None and hint.name in stored:
+            changed += 1
+            line += f"; {hint.name} is in the workspace with other content (changed)"
+        row = _manifest_row(hint) if hint is not None else None
+        if row is not None:
+            line += f"; manifest row {row.get('id')} ({row.get('url')})"
+            readmes.add(str(hint.parent.parent / "README.md"))
+        lines.append(line)
+    how = (f"get the texts back as {', '.join(sorted(readmes))} says" if readmes
+           else "ingest the annotated texts unchanged")
+    lines.append(Errors.E407.format(count=len(missing), total=total, changed=changed,
+                                    absent=len(missing) - changed, how=how))
+    return "\n".join(lines)
+
+
+def _manifest_row(hint: Path) -> dict[str, str] | None:
+    """The MANIFEST.tsv row of a text saved as <corpus>/texts/<id>.txt, if there is one."""
+    manifest = hint.parent.parent / "MANIFEST.tsv"
+    if not manifest.exists():
+        return None
+    import csv
+
+    with manifest.open(encoding="utf-8", newline="") as handle:
+        return next((row for row in csv.DictReader(handle, delimiter="\t")
+                     if row.get("id") == hint.stem), None)
 
 
 def from_record(record: dict[str, Any], schema: LabelSchema, where: str) -> LabeledDocument:
