@@ -40,6 +40,7 @@ SOURCES = ("rule", "model")
 DEFAULT_BATCH_SIZE = 32
 _DOCS_PER_COMMIT = 100
 _WHOLE_DOC_CHARS = 100_000  # shorter documents are tagged whole (spaCy's limit is 1M)
+_UNIT_CHARS = 400  # a typical paragraph: what DEFAULT_BATCH_SIZE was measured with
 
 
 @dataclass
@@ -115,15 +116,18 @@ def _tag_batch(workspace: Workspace, nlp: Language, ids: list[str], batch_size: 
 
     found: dict[str, LabeledDocument] = {
         doc_id: LabeledDocument(sha, doc_id, "system") for doc_id, sha, _ in rows}
+    # batch_size counts paragraph-sized texts: whole documents go fewer to a batch, so the
+    # parser's working memory stays what it is for paragraphs
+    mean_chars = sum(len(text) for _, _, text in rows) / max(1, len(rows))
+    per_batch = max(1, min(batch_size, round(batch_size * _UNIT_CHARS / max(1, mean_chars))))
     with nlp.select_pipes(disable=disable):
-        parsed = list(nlp.pipe(units(), as_tuples=True, batch_size=batch_size,
-                               n_process=n_process))
-    for doc, (doc_id, offset) in parsed:
-        part = labels_of(doc, offset)
-        prior = found[doc_id]
-        found[doc_id] = replace(prior, entities=prior.entities + part.entities,
-                                takfir=prior.takfir + part.takfir,
-                                stance=prior.stance + part.stance)
+        for doc, (doc_id, offset) in nlp.pipe(units(), as_tuples=True, batch_size=per_batch,
+                                              n_process=n_process):
+            part = labels_of(doc, offset)
+            prior = found[doc_id]
+            found[doc_id] = replace(prior, entities=prior.entities + part.entities,
+                                    takfir=prior.takfir + part.takfir,
+                                    stance=prior.stance + part.stance)
     for doc_id, labeled in found.items():
         stored = sentences.get(doc_id, [])
         yield replace(labeled, sentences=tuple(stored),

@@ -173,3 +173,23 @@ def phrase_patterns(phrases: Iterable[str]) -> list[list[dict[str, Any]]]:
             pattern.append(token)
         patterns.append(pattern)
     return patterns
+
+
+_GRAMMAR = frozenset({"the", "a", "an", "of", "his", "her", "their", "its", "our", "is", "was",
+                      "are", "were", "not", "never", "no", "from", "out", "outside", "one",
+                      "'s", "longer", "true", "real", "of"})
+
+
+def phrase_anchors(phrases: Iterable[str]) -> frozenset[str]:
+    """Words one of which every verdict phrase contains (lower case): the matcher only runs
+    on texts that have one. A phrase of lemmas only contributes the lemma's common forms."""
+    anchors: set[str] = set()
+    for phrase in phrases:
+        required = [w for w in phrase.split() if not (w.endswith("?") and len(w) > 1)]
+        words = {o.lower() for w in required for o in w.split("|")
+                 if o and not o.startswith("~") and o.lower() not in _GRAMMAR}
+        if not words:
+            words = {o[1:].lower() + suffix for w in required for o in w.split("|")
+                     if o.startswith("~") for suffix in ("", "s", "d", "ed", "es", "ing")}
+        anchors |= words
+    return frozenset(anchors)

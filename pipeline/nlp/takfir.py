@@ -23,7 +23,8 @@ from ..records import Span as CharSpan
 from ..records import TakfirEvent, event_to_json
 from ..schema import LabelSchema, load_schema
 from . import takfir_rules as R
-from .cues import load_cues, phrase_patterns
+from .arrays import has_any_word, hashes
+from .cues import load_cues, phrase_anchors, phrase_patterns
 from .syntax import (
     CONDITIONAL_MARKS,
     FIRST_PERSON,
@@ -94,6 +95,8 @@ class TakfirDeclarations:
         # verdict phrases without a takfir term (GUIDELINES.md §3.3 priority 3, §4.17)
         self.matcher = Matcher(self.nlp.vocab, validate=True)
         self.matcher.add("phrase", phrase_patterns(cues.phrases))
+        self._anchors = frozenset(hashes(self.nlp.vocab.strings,
+                                         phrase_anchors(cues.phrases)).tolist())
 
     def __call__(self, doc: Doc) -> Doc:
         if self.lexicon is None:
@@ -116,7 +119,8 @@ class TakfirDeclarations:
                 continue  # inside a longer name ("Takfir wal-Hijra")
             found.setdefault(span.start, Candidate(span, span.root, entry.kind, entry.id))
         assert self.words is not None
-        for _, start, end in self.matcher(doc):
+        phrases = self.matcher(doc) if has_any_word(doc, self._anchors) else []
+        for _, start, end in phrases:
             span = doc[start:end]
             if any(start <= i < end for i in found):
                 continue

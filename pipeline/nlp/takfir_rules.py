@@ -106,7 +106,7 @@ def patient_of(verb: Token, exclude: Token | None = None) -> Token | None:
 def find_frame(w: Words, t: Token, kind: str) -> Frame | None:
     """Where the verdict word ``t`` gets its target and declarer, by its lexicon kind."""
     if kind in ("verdict_noun", "verdict_adj", "phrase"):
-        return _predicate_frame(w, t)
+        return _predicate_frame(w, t) or _small_clause(w, t)
     if kind == "act_noun":
         return _act_frame(w, t)
     if kind == "charge_noun":
@@ -172,8 +172,9 @@ def _predicate_frame_at(w: Words, t: Token) -> Frame | None:
         if other is not None and other.i != t.i:
             return Frame(head, other, None, act=True)
         if t.dep_ == "dobj":  # "declared the group's leadership infidels": one noun phrase
-            mods = [c for c in t.lefts if c.dep_ in ("poss", "compound", "nmod", "nummod")]
             dets = [c for c in t.lefts if c.dep_ == "det"]
+            mods = [c for c in t.lefts if c.dep_ in ("poss", "compound", "nmod", "nummod")
+                    or c.dep_ == "amod" and dets and dets[0].lower_ == "the"]
             if mods and dets and dets[0].i < mods[0].left_edge.i:
                 return Frame(head, None, None, act=True, target_span=(dets[0].i, t.i))
             if mods:
@@ -209,6 +210,29 @@ def _predicate_frame_at(w: Words, t: Token) -> Frame | None:
         mods = [c for c in t.lefts if c.dep_ in ("compound", "poss") and c.ent_type_]
         if mods:
             return Frame(None, None, None, act=False, target_span=(mods[0].left_edge.i, t.i))
+    return None
+
+
+_NOMINAL_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "PRON", "NUM", "PART", "PUNCT",
+                          "SPACE", "X", "CCONJ"})
+
+
+def _small_clause(w: Words, t: Token) -> Frame | None:
+    """When the parse breaks a small clause ("declared the village elders kafirs" parsed
+    with "elders" as a clause), read it off the surface: a declaring verb, then nothing but
+    one noun phrase, then the verdict word."""
+    sent = t.sent
+    between: list[Token] = []
+    for tok in reversed(list(sent.doc[sent.start:t.i])):
+        if tok.pos_ in ("VERB", "AUX") and tok.lemma_ in w.declaring:
+            nouns = [x for x in between if x.pos_ in ("NOUN", "PROPN", "PRON")]
+            if nouns and not any(x.text in (",", ";", ":") for x in between):
+                start = between[-1].i
+                return Frame(tok, None, None, act=True, target_span=(start, t.i))
+            return None
+        if tok.pos_ not in _NOMINAL_POS or tok.text in (".", "?", "!") or len(between) > 8:
+            return None
+        between.append(tok)
     return None
 
 

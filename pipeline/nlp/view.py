@@ -29,7 +29,10 @@ from .cues import Cues, load_cues
 QUOTES = frozenset({'"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "``", "''"})
 OPEN_BRACKETS = {"[": "]", "(": ")"}
 MAX_QUOTED = 4  # tokens between scare quotes; longer quotations are speech, kept
-MAX_GLOSS = 6
+MAX_GLOSS = 6  # "(Arabic: ta'ifa murtadda)"
+MAX_WORD_GLOSS = 3  # "[apostates]", "(strict monotheists)"; longer ones are insertions
+_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "this", "that",
+                          "these", "those", "our", "my", "your"})
 HEADLINE_SHARE = 0.7
 _ATTRS = [TAG, POS, MORPH, LEMMA, DEP, HEAD, ENT_IOB, ENT_TYPE]
 
@@ -245,8 +248,10 @@ def _glosses(doc: Doc) -> set[int]:
         if end is None or end == token.i + 1:
             continue
         inner = doc[token.i + 1:end]
-        if all(t.is_alpha and t.is_lower or t.text in ("-", "/", ",") for t in inner) or (
-                len(inner) > 2 and inner[1].text == ":" and inner[0].is_title):
+        words = [t for t in inner if t.is_alpha]
+        if (len(inner) <= MAX_WORD_GLOSS and words and words[0].lower_ not in _DETERMINERS
+                and all(t.is_alpha and t.is_lower or t.text in ("-", "/", ",") for t in inner)
+                ) or (len(inner) > 2 and inner[1].text == ":" and inner[0].is_title):
             hidden.update(range(token.i, end + 1))  # "(excommunication)", "(Arabic: ...)"
     return hidden
 

@@ -1,0 +1,102 @@
+"""Constructions that real comparable texts use and clean sentences do not: scare quotes,
+glosses, headlines, verdict idioms, apostasy words naming a party, verdicts talked about.
+
+Every sentence here was written for these tests; names of private persons are invented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from pipeline.nlp.build import build_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Iterator[Language]:
+    yield build_nlp()
+
+
+def _text(text: str, span: dict[str, Any] | None) -> str | None:
+    return None if span is None else text[span["start"]:span["end"]]
+
+
+def events(nlp: Language, text: str) -> list[tuple[str | None, str | None, str | None, str]]:
+    doc = nlp(text)
+    return [(_text(text, e["trigger"]), _text(text, e["declarer"]), _text(text, e["target"]),
+             e["mode"]) for e in doc._.takfir_events]
+
+
+def positive(nlp: Language, text: str) -> bool:
+    """A takfir sentence: some event that is not negated."""
+    return any(mode != "negated" for *_, mode in events(nlp, text))
+
+
+@pytest.mark.parametrize("text", [
+    # a verdict word in scare quotes keeps its frame
+    "The preacher told his followers that the town council members are 'apostates'.",
+    # a translator's gloss after the word
+    "The brigade called the tribal sheikhs murtaddin [apostates] after the truce.",
+    # a headline in title case, reduced passive
+    "Rebel Commander Denounced As Apostate By Former Allies",
+    # a verdict idiom without a takfir term
+    "The faction's leaders have left the fold of Islam, the spokesman said.",
+    "The statement deemed the rival front \"nullifiers of Islam\".",
+    # a hard-wrapped line break inside the sentence
+    "The emirs declared the\nvillage elders kafirs for taking the government's money.",
+    # an apostasy word naming a specific party in a speaker's own voice
+    "\"We drove the murtaddin of the border militia out of the valley,\" the fighter said.",
+    # a charge naming a collective
+    "The recording urged fighters to strike the army of apostasy in the north.",
+])
+def test_real_constructions_are_takfir_sentences(nlp: Language, text: str) -> None:
+    assert positive(nlp, text), events(nlp, text)
+
+
+@pytest.mark.parametrize("text", [
+    # verdicts talked about, not pronounced
+    "Declaring someone a kafir is a grave responsibility that only judges may bear.",
+    "This is what it means to declare a person an apostate.",
+    "The scholars disagreed over when to pronounce takfir on Muslims in general.",
+    "The issue of takfir has divided the movement for a decade.",
+    # unbelief charged on non-Muslims
+    "The video called the coalition pilots infidels.",
+    # apostates in general
+    "An apostate must be given time to repent, the jurist wrote.",
+])
+def test_discussions_and_generalities_are_not_events(nlp: Language, text: str) -> None:
+    assert not positive(nlp, text), events(nlp, text)
+
+
+def test_attributive_verdict_on_a_predicated_noun_targets_the_party(nlp: Language) -> None:
+    text = "The commander branded the northern front an apostate faction."
+    assert ("apostate", "The commander", "the northern front", "asserted") in events(nlp, text)
+
+
+def test_declarer_of_an_act_noun_is_who_promotes_it(nlp: Language) -> None:
+    text = "The movement embraced a harsher creed, encouraging takfir of Muslims who voted."
+    found = events(nlp, text)
+    assert found and found[0][0] == "takfir" and found[0][1] == "The movement", found
+
+
+def test_trailing_attribution_is_the_declarer_of_a_class_rule(nlp: Language) -> None:
+    text = "Anyone doing so rejects the law of God and is therefore a kafir, he claimed."
+    [(trigger, declarer, target, mode)] = events(nlp, text)
+    assert (trigger, declarer, target, mode) == ("kafir", "he", "Anyone doing so", "doctrinal")
+
+
+def test_a_gloss_is_not_a_second_event(nlp: Language) -> None:
+    text = "The brigade called the tribal sheikhs murtaddin [apostates] after the truce."
+    assert [e[0] for e in events(nlp, text)] == ["murtaddin"]
+
+
+def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> None:
+    text = "They said the \"elders\" of the\nvalley were 'kuffar' [unbelievers]."
+    doc = nlp(text)
+    assert doc.text == text
+    for event in doc._.takfir_events:
+        assert _text(text, event["trigger"]) == "kuffar"
+    assert all(t.dep_ for t in doc), "every token, hidden ones included, has a dependency"

@@ -1,0 +1,56 @@
+"""The parse view: what it hides from the model, and that the analysis comes back whole."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc
+
+from pipeline.nlp.build import build_nlp
+from pipeline.nlp.view import _brackets, _glosses, _headline_tokens, _scare_quotes
+
+
+def tokens(text: str) -> Doc:
+    nlp = spacy.blank("en")
+    return nlp(text)
+
+
+def test_scare_quotes_around_short_spans_are_hidden_long_quotations_kept() -> None:
+    doc = tokens('He called them "apostate dogs" and said "we will fight you until the end".')
+    hidden = {doc[i].text for i in _scare_quotes(doc)}
+    assert hidden == {'"'} and len(_scare_quotes(doc)) == 2
+
+
+def test_apostrophes_inside_words_are_not_quotes() -> None:
+    doc = tokens("The Qur'an and the ta'ifa are named.")
+    assert _scare_quotes(doc) == set()
+
+
+def test_glosses_are_lower_case_translations_after_a_word() -> None:
+    doc = tokens("The murtadeen [apostates] fled with the Emir (the governor) and takfir "
+                 "(excommunication) followed.")
+    hidden = [doc[i].text for i in sorted(_glosses(doc))]
+    assert hidden == ["[", "apostates", "]", "(", "excommunication", ")"]
+
+
+def test_editorial_brackets_are_hidden_their_words_kept() -> None:
+    doc = tokens("They deemed [the governor of the province] an apostate.")
+    assert {doc[i].text for i in _brackets(doc)} == {"[", "]"}
+    assert not _glosses(doc)
+
+
+def test_headlines_are_found_by_title_case() -> None:
+    doc = tokens("Group Declares Rival Front's Leaders Apostates")
+    assert _headline_tokens(doc) == set(range(1, len(doc)))
+    assert not _headline_tokens(tokens("The group declared the rival front's leaders apostates."))
+
+
+def test_analysis_is_projected_onto_every_original_token() -> None:
+    nlp = build_nlp()
+    text = 'The sheikh called the\njudges "kuffar" [unbelievers] and left.'
+    doc = nlp(text)
+    assert doc.text == text and doc.has_annotation("DEP")
+    by_text = {t.text: t for t in doc}
+    assert by_text["kuffar"].head.text == "called"
+    assert by_text["judges"].dep_ in ("dobj", "nsubj")
+    assert by_text["unbelievers"].dep_ == "appos" and by_text["unbelievers"].head.text == "kuffar"
+    assert [s.text for s in doc.sents] == [text]
