@@ -177,7 +177,7 @@ def phrase_patterns(phrases: Iterable[str]) -> list[list[dict[str, Any]]]:
 
 _GRAMMAR = frozenset({"the", "a", "an", "of", "his", "her", "their", "its", "our", "is", "was",
                       "are", "were", "not", "never", "no", "from", "out", "outside", "one",
-                      "'s", "longer", "true", "real", "of"})
+                      "'s", "longer", "true", "real"})
 
 
 def phrase_anchors(phrases: Iterable[str]) -> frozenset[str]:
