@@ -76,6 +76,7 @@ class StanceTagger:
         self.index: R.TargetIndex | None = None
         self.lexicon: Lexicon | None = None
         self.cues: Cues | None = None
+        self.cue_words: frozenset[str] = frozenset()
         self.none_label = "NONE"
         self.pledge_forms: frozenset[str] = frozenset()
 
@@ -97,6 +98,12 @@ class StanceTagger:
         self.cues = load_cues(Path(lexicon) / "cues.toml" if lexicon else None)
         baya = self.lexicon.lookup("bay'a")  # the oath of allegiance, in all its spellings
         self.pledge_forms = frozenset(normalize(f) for f in (baya.surfaces if baya else ()))
+        c = self.cues
+        # every word _polarity can react to: the other tokens are skipped at once
+        self.cue_words = frozenset().union(*(c[f"stance.{name}"] for name in (
+            "against_verbs", "favor_verbs", "against_nouns", "favor_nouns", "taking_verbs",
+            "labeling_verbs"))) | self.pledge_forms | {"fight", "die", "turn", "take", "drive",
+                                                       "crack"}
 
     def __call__(self, doc: Doc) -> Doc:
         if self.index is None:
@@ -122,7 +129,9 @@ class StanceTagger:
                     and (s.start_char, s.end_char) not in covered]
         out: list[Stance] = []
         last_speaker: SpacySpan | None = None
-        quoted = [R.in_quote(t.i, regions) for t in doc]
+        quoted = [False] * len(doc)
+        for a, b in regions:  # in_quote: strictly between the marks
+            quoted[a + 1:b] = [True] * max(0, b - a - 1)
         voice = document_voice(doc, self.cues, quoted)
         for sent in doc.sents:
             said_by = R.speaker(sent, regions, self.cues) if doc.has_annotation("DEP") \
@@ -220,6 +229,9 @@ class StanceTagger:
         assert self.index is not None and self.cues is not None
         cues = self.cues
         for token in ctx.sent:
+            if token.lemma_.lower() not in self.cue_words and normalize(
+                    token.text) not in self.cue_words:
+                continue
             found = self._polarity(token, ctx)
             if found is None:
                 continue

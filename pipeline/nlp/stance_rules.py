@@ -132,14 +132,18 @@ def find_mentions(doc: Doc, index: TargetIndex, lexicon_spans: Iterable[Span], c
     for m in mentions:
         first_of.setdefault(m.start, m)
         covered.update(range(m.start, m.end))
+    referring = cues["stance.group_nouns"] | cues["stance.member_nouns"] | PRONOUNS_IT
     for token in doc:
         if token.i in covered:
             m = first_of.get(token.i)
             if m is not None:
                 out.append(_as_leadership(doc, m, index) or m)
             continue
-        is_leader = token.i in leader_tokens or _is_leader_word(token.lower_, index)
-        is_reference = _is_group_reference(token, doc, mentions, cues)
+        lower = token.lower_
+        is_leader = token.i in leader_tokens or (lower in index.leader_words or lower.rstrip(
+            "s") in index.leader_words) and _is_leader_word(lower, index)
+        is_reference = (lower in referring or token.lemma_.lower() in referring) and \
+            _is_group_reference(token, doc, mentions, cues)
         if not (is_leader or is_reference):
             continue  # most tokens: no need to look back for the last group
         group = last_group(doc, token.i, mentions, index)
