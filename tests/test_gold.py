@@ -82,3 +82,29 @@ def test_wrong_schema_and_bad_json_and_missing_folder(stored, tmp_path):
         load_gold(path, workspace)
     with pytest.raises(GoldError, match="E406"):
         load_gold(tmp_path / "nowhere", workspace)
+
+
+def test_every_missing_or_changed_text_is_named_with_its_manifest_row(stored, tmp_path):
+    workspace, sha, _ = stored
+    corpus = tmp_path / "corpus"
+    (corpus / "texts").mkdir(parents=True)
+    (corpus / "MANIFEST.tsv").write_text(
+        "id\turl\ttitle\nnote-01\thttps://example.org/a\tA\nnote-02\thttps://example.org/b\tB\n",
+        encoding="utf-8")
+    changed = corpus / "texts" / "note-02.txt"
+    changed.write_text("A different text that was annotated in another version.\n",
+                       encoding="utf-8")
+    ingest([changed], workspace)
+    path = tmp_path / "g.jsonl"
+    write_gold(path, [(gold_doc(sha), "doc.txt"),
+                      (gold_doc("1" * 64), str(corpus / "texts" / "note-01.txt")),
+                      (gold_doc("2" * 64), str(changed))])
+    with pytest.raises(GoldError) as caught:
+        load_gold(path, workspace)
+    message = str(caught.value)
+    assert f"{path}:2" in message and "note-01 (https://example.org/a)" in message
+    assert f"{path}:3" in message and "note-02.txt is in the workspace with other content" \
+        in message
+    assert "E407" in message and "2 of 3 gold documents" in message
+    assert f"{corpus / 'README.md'}" in message
+    assert load_gold(path, workspace, skip_missing=True)[0].sha256 == sha

@@ -75,3 +75,16 @@ def test_bad_settings_are_refused(workspace):
         segment(workspace, config=FAST, batch_size=0)
     with pytest.raises(ConfigError, match="not installed"):
         load_segmenter(SegmentConfig(model="no_such_model_package"))
+
+
+def test_heading_lines_end_a_block_hard_wrapped_prose_does_not():
+    text = ("Statement on the Split in the Brigade\n"
+            "Issued by the Media Office\n"
+            "The council met in the spring of that year and heard the complaints of the\n"
+            "fighters who had left their posts, and it decided to send two judges.\n"
+            "Q: Did the judges arrive?")
+    got = [text[a:b] for a, b in paragraphs(text)]
+    assert got == ["Statement on the Split in the Brigade", "Issued by the Media Office",
+                   "The council met in the spring of that year and heard the complaints of "
+                   "the\nfighters who had left their posts, and it decided to send two judges.",
+                   "Q: Did the judges arrive?"]
