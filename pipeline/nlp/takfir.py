@@ -225,8 +225,13 @@ class TakfirDeclarations:
         klass = target_head is not None and R.is_class(target_head) and not (
             frame.target_span is not None and target is not None
             and target[0].dep_ in ("det", "poss") and target[0].lower_ not in R.CLASS_DETS)
+        if target is None and frame.ground is not None:
+            klass = True  # "takfir on big sins": on the open class of those who commit them
         mode = _mode(w, t, cand, frame, klass)
         ground = _ground(w, doc, t, frame, target_head, klass, avoid)
+        if ground is None and frame.ground is not None:
+            start, end = R.argument_span(frame.ground, avoid=avoid)
+            ground = doc[start:end] if end > start else None
         chain = _is_chain(w, ground, self.lexicon) if ground is not None else False
         if not chain and klass and target is not None:
             chain = _is_chain(w, target, self.lexicon)
@@ -398,6 +403,12 @@ def _named_party(t: Token) -> Token | None:
             return tok
     if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.pos_ == "NOUN":
         return t.head.head
+    for verb in list(path_up(t))[1:4]:  # "make them an example to other murtads" (§4.16)
+        if verb.pos_ == "VERB":
+            obj = first_child(verb, "dobj")
+            if obj is not None and obj.pos_ == "PRON" and obj.i < t.i:
+                return obj
+            break
     return None
 
 

@@ -66,6 +66,7 @@ class Words:
     naming_terms: frozenset[str]
     promoting: frozenset[str]
     collective: frozenset[str]
+    sin_nouns: frozenset[str]
 
     @classmethod
     def from_cues(cls, cues: Cues) -> Words:
@@ -90,6 +91,7 @@ class Frame:
     declarer: Token | None  # head of the declarer phrase
     act: bool  # a reported act of declaring (generic-capable) vs a proposition
     target_span: tuple[int, int] | None = None  # token range when not a whole phrase
+    ground: Token | None = None  # "takfir on big sins": the act is the ground, not the target
 
 
 def patient_of(verb: Token, exclude: Token | None = None) -> Token | None:
@@ -260,6 +262,8 @@ def _act_frame(w: Words, t: Token) -> Frame | None:
     if target is None and verb is None:
         return None
     declarer = subject_of(verb) if verb is not None else resolve(first_child(t, "poss"))
+    if target is not None and (target.lemma_.lower() in w.sin_nouns or target.tag_ == "VBG"):
+        return Frame(verb, None, declarer, act=True, ground=target)  # takfir on a sin (§3.1)
     return Frame(verb, target, declarer, act=True)
 
 
