@@ -49,6 +49,7 @@ SECTIONS: dict[str, str] = {
     "takfir.promoting_verbs": "verbs whose subject practises the takfir in their object",
     "takfir.collective_nouns": "collectives named by a charge (the people of polytheism)",
     "takfir.sin_nouns": "acts and sins: takfir 'on' them names the ground, not the target",
+    "takfir.debating_words": "verbs and nouns of debating or asking 'whether' (a debate)",
     "takfir.naming_terms": "lexicon ids of terms that name a party as apostates (4.16)",
     "takfir.declaring_acts": "verbs that anchor an event without a target (declared takfir)",
     "takfir.generic_targets": "words for an unspecified person: a verdict on them in a "

@@ -144,9 +144,12 @@ class TakfirDeclarations:
         if first.lower_ in ("outside", "out", "beyond"):
             head = first.head if first.head.pos_ in ("NOUN", "PRON", "PROPN") else span[-1]
             return Candidate(span, head, "phrase")
-        if first.lower_ in ("no", "not", "never", "non-muslim", "non-muslims") or \
-                first.tag_ == "PRP$":
+        if first.tag_ == "PRP$":  # "his Islam is void": the owner is the target
+            return Candidate(span[1:], span[-1], "phrase_owned")
+        if first.lower_ in ("no", "not", "never", "non-muslim", "non-muslims"):
             return Candidate(span, span[-1], "phrase")
+        if span.root.pos_ == "VERB":  # "worships other than God"
+            return Candidate(span, span.root, "phrase_verb")
         return Candidate(span, span.root, "phrase")
 
     def match(self, doc: Doc) -> list[Found]:
@@ -187,7 +190,11 @@ class TakfirDeclarations:
         if any(t.dep_ in ("conj", "appos") and e.trigger.start <= t.head.i < e.trigger.end
                for e in prior):
             return None  # "kaffirs, or infidels": the second word is only a term
-        frame = R.find_frame(w, t, cand.kind)
+        if cand.kind == "phrase_owned":
+            owner = doc[cand.span.start - 1]
+            frame: R.Frame | None = R.Frame(None, owner, None, act=False)
+        else:
+            frame = R.find_frame(w, t, cand.kind)
         if frame is None:
             return self._naming(doc, cand, prior)
         avoid = set(range(cand.span.start, cand.span.end))
@@ -208,7 +215,7 @@ class TakfirDeclarations:
         taken = frozenset(range(target.start, target.end)) if target is not None else \
             frozenset()
         declarer_tok = _informative(_declarer(w, t, frame, avoid=taken)
-                                    or _surface_declarer(w, t))
+                                    or _surface_declarer(w, t) or _quote_speaker(w, t))
         declarer = None
         if declarer_tok is not None and declarer_tok.i not in avoid:
             start, end = R.argument_span(declarer_tok, avoid=avoid)
@@ -339,6 +346,8 @@ def _discussion(w: R.Words, t: Token, frame: R.Frame, target: Span | None) -> bo
     declaring with an unspecified target ("declaring someone a kafir is a grave matter",
     "when to pronounce takfir on Muslims in general"), or a verdict that is the subject
     matter of a topic noun ("the issue of takfir", "the regulations of takfir")."""
+    if _debated(w, t):
+        return True
     verb = frame.verb or next((v for v in list(path_up(t))[1:4] if v.pos_ in ("VERB", "AUX")),
                               None)
     if verb is not None and is_non_finite(verb) and (target is None or _generic(
@@ -351,6 +360,18 @@ def _discussion(w: R.Words, t: Token, frame: R.Frame, target: Span | None) -> bo
             else tok.head if tok.dep_ in ("acl", "appos") else None
         if owner is not None and owner.lemma_.lower() in w.topic_nouns and not children(
                 owner, "poss"):
+            return True
+    return False
+
+
+def _debated(w: R.Words, t: Token) -> bool:
+    """A verdict weighed in a 'whether' clause that someone debates or asks about ("the
+    scholars debated whether the ruler could be called a kafir"): a debate, not a verdict
+    (GUIDELINES.md §4.19)."""
+    for tok in list(path_up(t))[1:6]:
+        mark = first_child(tok, "mark")
+        if mark is not None and mark.lower_ in ("whether", "if") and tok.dep_ in (
+                "ccomp", "advcl", "pcomp", "xcomp") and tok.head.lemma_.lower() in w.debating:
             return True
     return False
 
@@ -474,6 +495,28 @@ def _declarer(w: R.Words, t: Token, frame: R.Frame, *, reporters: bool = True,
             if subj is not None and (subj.i == t.i or subj.i in avoid):
                 continue  # "anyone doing so does not believe ..., he claimed": climb on
             return _issuer(w, subj)
+    return None
+
+
+def _quote_speaker(w: R.Words, t: Token) -> Token | None:
+    """The speaker of the quotation the verdict is in, named where it closes: '"The rulers
+    are apostates. They rule by man-made law," the preacher said.' (§3.8, §4.6)."""
+    doc = t.doc
+    marks = [x.i for x in doc[t.sent.start:min(len(doc), t.sent.end + 80)]
+             if x.text in ('"', "\u201c", "\u201d")]
+    opened = [m for m in range(t.sent.start, t.i) if doc[m].text in ('"', "\u201c")]
+    if not opened or len(opened) % 2 == 0 and doc[opened[-1]].text == '"':
+        return None  # not inside an open quotation
+    close = next((m for m in marks if m > t.i), None)
+    if close is None:
+        return None
+    for tok in doc[close + 1:min(len(doc), close + 8)]:
+        if tok.text in ('"', "\u201c") or tok.is_space and "\n\n" in tok.text:
+            break
+        if tok.pos_ in ("VERB", "AUX") and tok.lemma_ in w.reporting:
+            subj = first_child(tok, "nsubj")
+            if subj is not None and subj.lower_ not in FIRST_PERSON:
+                return subj
     return None
 
 

@@ -67,6 +67,7 @@ class Words:
     promoting: frozenset[str]
     collective: frozenset[str]
     sin_nouns: frozenset[str]
+    debating: frozenset[str]
 
     @classmethod
     def from_cues(cls, cues: Cues) -> Words:
@@ -77,7 +78,7 @@ class Words:
                     "excuse": "excuse_words", "refusal": "refusal_words",
                     "muslim": "muslim_words", "faith": "faith_words",
                     "leaving": "leaving_verbs", "promoting": "promoting_verbs",
-                    "collective": "collective_nouns"}
+                    "collective": "collective_nouns", "debating": "debating_words"}
         return cls(**{name: cues[f"takfir.{sections.get(name, name)}"]
                       for name in cls.__dataclass_fields__})
 
@@ -200,11 +201,13 @@ def _predicate_frame_at(w: Words, t: Token) -> Frame | None:
                 return Frame(anchor, target, None, act=anchor.lemma_ != "count"
                              or not is_passive(anchor))
         return None
-    if t.dep_ in ("amod", "compound", "nmod") and head.pos_ in ("NOUN", "PROPN"):
+    if t.dep_ in ("amod", "compound", "nmod") and (head.pos_ in ("NOUN", "PROPN") or (
+            head.lower_ in CLASS_WORDS)):  # "considered a kafir anyone who ..." too
         predicated = _predicate_frame_at(w, head) if head.dep_ in (
             "attr", "oprd", "pobj", "dobj") else None  # "branded HTS an apostate sect"
-        if predicated is not None and (predicated.target is not None
-                                       or predicated.target_span is not None):
+        if predicated is not None and (predicated.target is not None or (
+                predicated.target_span is not None
+                and not predicated.target_span[0] <= t.i < predicated.target_span[1])):
             return predicated
         return Frame(None, head, None, act=False,
                      target_span=(t.i + 1, max(head.i, head.right_edge.i) + 1))

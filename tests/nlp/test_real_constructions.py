@@ -51,6 +51,15 @@ def positive(nlp: Language, text: str) -> bool:
     "\"We drove the murtaddin of the border militia out of the valley,\" the fighter said.",
     # a charge naming a collective
     "The recording urged fighters to strike the army of apostasy in the north.",
+    # an editorial insertion in brackets, and a verdict in quotes
+    "They deemed [the governor of the province] \"murtaddin\".",
+    # a verdict idiom without a takfir word, and a possessed faith declared void
+    "He is like one who worships other than God, the preacher wrote of the mayor.",
+    "His Islam is void, the judge ruled about the defector.",
+    # a postponed object
+    "They considered a kafir anyone who voted in the elections.",
+    # an act of takfir announced as a noun
+    "The takfir was proclaimed in the eighth issue of the magazine.",
 ])
 def test_real_constructions_are_takfir_sentences(nlp: Language, text: str) -> None:
     assert positive(nlp, text), events(nlp, text)
@@ -62,6 +71,10 @@ def test_real_constructions_are_takfir_sentences(nlp: Language, text: str) -> No
     "This is what it means to declare a person an apostate.",
     "The scholars disagreed over when to pronounce takfir on Muslims in general.",
     "The issue of takfir has divided the movement for a decade.",
+    # a debate on whether a verdict holds (GUIDELINES.md §4.19)
+    "The scholars debated whether the ruler could be called a kafir.",
+    # an accusation that is no verdict of unbelief
+    "The sheikh accused them of being petty tyrants.",
     # unbelief charged on non-Muslims
     "The video called the coalition pilots infidels.",
     # apostates in general
@@ -100,3 +113,17 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
     for event in doc._.takfir_events:
         assert _text(text, event["trigger"]) == "kuffar"
     assert all(t.dep_ for t in doc), "every token, hidden ones included, has a dependency"
+
+
+def test_the_speaker_of_a_quotation_is_the_declarer_where_it_closes(nlp: Language) -> None:
+    text = ("\"The rulers of Egypt are apostates. They rule by laws made by men,\" the "
+            "preacher said.")
+    [(trigger, declarer, target, mode)] = events(nlp, text)
+    assert (trigger, declarer, target, mode) == ("apostates", "the preacher",
+                                                 "The rulers of Egypt", "asserted")
+
+
+def test_postponed_object_is_a_class_target(nlp: Language) -> None:
+    text = "They considered a kafir anyone who voted in the elections."
+    assert events(nlp, text) == [("kafir", "They", "anyone who voted in the elections",
+                                  "doctrinal")]
