@@ -211,8 +211,9 @@ class StanceTagger:
         (or its leaders) and has no stronger cue for it; held by the author."""
         assert self.index is not None and self.cues is not None
         group = self.index.main_group
-        if voice.label is None or group is None:
-            return []
+        if voice.label is None or group is None or not any(
+                m.target == group for m in ctx.all_mentions):
+            return []  # a party's text about someone else (takfiris in general)
         have = {c.target for c in found}
         named = {m.target for m in ctx.mentions}
         out = []
