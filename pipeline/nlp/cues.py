@@ -76,9 +76,13 @@ SECTIONS: dict[str, str] = {
     "voice.in_group": "what ISIS's own publications call themselves and their cause",
     "voice.enemy_names": "what ISIS's own publications call their enemies",
     "voice.critic_labels": "what critics of ISIS who are parties to the conflict call it",
+    "voice.exonyms": "outsiders' names for ISIS, never used by ISIS itself (ISIS, Daesh)",
+    "voice.endonyms": "ISIS's names for itself (the State, the Khilafah)",
+    "voice.reporting": "a reporter's words (said, according to): a reporter is no party",
 }
 VERBATIM = frozenset({"takfir.naming_terms"})  # lexicon ids, not words
-THRESHOLDS = {"voice.min_religious": 3, "voice.min_partisan": 4, "voice.min_critic": 2}
+THRESHOLDS = {"voice.min_religious": 3, "voice.min_partisan": 4, "voice.min_first": 3,
+              "voice.max_reporting": 3}
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ THIRD_PERSON = frozenset({"they", "them", "their", "theirs", "themselves", "it",
 GROUP_WORDS = frozenset({"group", "organization", "organisation", "movement", "state",
                          "dawla", "dawlah", "khilafah", "caliphate"})
 FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
+FIRST_PERSON_WORDS = FIRST_PLURAL | {"i", "me", "my", "mine", "myself"}
 # ISIS's speeches address its own fighters and supporters: "you are firmer than mountains".
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourselves"})
 
@@ -43,29 +44,41 @@ class Voice:
 
 
 def own_words(quoted: Sequence[bool]) -> Sequence[bool]:
-    """Which tokens are the author's own: those outside quotation marks, unless most of the
-    text is one quotation (a speech or statement reproduced), whose speaker is then the
-    voice of the whole text."""
+    """Which tokens are *not* the author's own (True = skip): those inside quotation marks,
+    unless most of the text is one quotation (a speech or statement reproduced), whose
+    speaker is then the voice of the whole text and the frame around it is skipped."""
     if quoted and sum(quoted) > QUOTED_TEXT * len(quoted):
-        return [False] * len(quoted)
+        return [not q for q in quoted]  # the reporter's frame around it is not the voice
     return quoted
 
 
 def document_voice(doc: Doc, cues: Cues, quoted: Sequence[bool]) -> Voice:
-    """``quoted[i]`` says whether token ``i`` is inside quotation marks."""
+    """``quoted[i]`` says whether token ``i`` is inside quotation marks.
+
+    A party writes in a religious register (its formulas, often in the first person) and
+    not as a reporter (said, according to, officials). Its side shows in how it names the
+    group: critics use the labels of the polemic (Khawarij) and the outsiders' names (ISIS,
+    Daesh); ISIS and its sympathizers never do, and call it the State, the Khilafah."""
     quoted = own_words(quoted)
-    words = [normalize(t.text) for t in doc if not quoted[t.i] and not t.is_space]
-    words = [w for w in words if w]
+    own = [t for t in doc if not quoted[t.i] and not t.is_space]
+    words = [w for t in own for w in normalize(t.text).split()]
     religious = _count(words, cues["voice.religious"])
     partisan = _count(words, cues["voice.in_group"] | cues["voice.enemy_names"])
     critic = _count(words, cues["voice.critic_labels"])
+    outsider = _count(words, cues["voice.exonyms"]) + sum(t.text == "IS" for t in own)
+    insider = _count(words, cues["voice.endonyms"])
+    first = sum(t.lower_ in FIRST_PERSON_WORDS for t in own)
+    reporting = _count(words, cues["voice.reporting"])
     limits = cues.thresholds
+    party = (religious >= limits["voice.min_religious"] or (
+        religious >= limits["voice.min_religious"] - 1 and first >= limits["voice.min_first"])
+    ) and reporting <= limits["voice.max_reporting"]
     label = None
-    if religious >= limits["voice.min_religious"]:
-        if critic >= limits["voice.min_critic"]:
-            label = AGAINST
-        elif partisan >= limits["voice.min_partisan"] and critic == 0:
-            label = FAVOR
+    if party and (critic >= 1 or outsider >= 1):
+        label = AGAINST
+    elif party and critic == 0 and outsider == 0 and (
+            insider >= 1 or partisan >= limits["voice.min_partisan"]):
+        label = FAVOR
     return Voice(label, religious, partisan, critic)
 
 
@@ -100,6 +113,6 @@ def refers_in_voice(tokens: Iterable[Token], voice: Voice, cues: Cues,
             return True
         if voice.label == FAVOR and lower in FIRST_PLURAL | SECOND_PERSON:
             return True
-        words.append(normalize(token.text))
+        words.extend(normalize(token.text).split())
     names = cues["voice.critic_labels"] if voice.label == AGAINST else cues["voice.in_group"]
-    return _count([w for w in words if w], names) > 0
+    return _count(words, names) > 0
