@@ -480,6 +480,12 @@ def _declarer(w: R.Words, t: Token, frame: R.Frame, *, reporters: bool = True,
             subj = clause_subject(tok)  # "encouraging takfir of Muslims"
             if subj is not None:
                 return _issuer(w, subj)
+        # "X is not a Muslim as far as we are concerned"
+        for clause in [*children(tok, "advcl"), *(c for m in children(tok, "advmod")
+                                                   for c in children(m, "advcl"))]:
+            holder = first_child(clause, "nsubjpass", "nsubj")
+            if clause.lemma_ == "concern" and holder is not None:
+                return holder
         for prep in children(tok, "prep"):
             pobj = first_child(prep, "pobj")
             if prep.lower_ in ("for", "to") and pobj is not None and prep.i < t.i and (
