@@ -214,8 +214,9 @@ class TakfirDeclarations:
             return None  # one verdict repeated for the same target
         taken = frozenset(range(target.start, target.end)) if target is not None else \
             frozenset()
-        declarer_tok = _informative(_declarer(w, t, frame, avoid=taken)
-                                    or _surface_declarer(w, t) or _quote_speaker(w, t))
+        declarer_tok = _issuer(w, _informative(_declarer(w, t, frame, avoid=taken)
+                                               or _surface_declarer(w, t)
+                                               or _quote_speaker(w, t)))
         declarer = None
         if declarer_tok is not None and declarer_tok.i not in avoid:
             start, end = R.argument_span(declarer_tok, avoid=avoid)
@@ -244,6 +245,8 @@ class TakfirDeclarations:
             chain = _is_chain(w, target, self.lexicon)
         score = 0.55 + 0.2 * (target is not None) + 0.15 * (declarer is not None) \
             + 0.05 * (frame.verb is not None)
+        declarer = _named(declarer, target)
+        target = _named(target, declarer)
         return Found(cand.span, declarer, target, ground, mode, chain, round(score, 2))
 
     def _naming(self, doc: Doc, cand: Candidate, prior: list[Found]) -> Found | None:
@@ -502,6 +505,37 @@ def _declarer(w: R.Words, t: Token, frame: R.Frame, *, reporters: bool = True,
                 continue  # "anyone doing so does not believe ..., he claimed": climb on
             return _issuer(w, subj)
     return None
+
+
+_PRONOUN_REFERENTS = {"he": {"PERSON"}, "him": {"PERSON"}, "she": {"PERSON"},
+                      "her": {"PERSON"}, "it": {"ORG", "GPE"}, "they": {"ORG", "NORP"},
+                      "them": {"ORG", "NORP"}}
+
+
+def _named(span: Span | None, other: Span | None) -> Span | None:
+    """GUIDELINES.md §3.7 rule 3, name over pronoun: a third-person pronoun argument becomes
+    the name it stands for earlier in the sentence (a subject pronoun: the subject of a
+    clause above it; otherwise the nearest earlier name of a fitting kind)."""
+    if span is None or len(span) != 1 or span[0].lower_ not in _PRONOUN_REFERENTS:
+        return span
+    pronoun = span[0]
+    kinds = _PRONOUN_REFERENTS[pronoun.lower_]
+
+    def fits(ent: Span) -> bool:
+        return ent.label_ in kinds and ent.end <= pronoun.i and not (
+            other is not None and other.start < ent.end and ent.start < other.end)
+
+    names = [e for e in pronoun.sent.ents if fits(e)]
+    if not names:
+        return span
+    if pronoun.dep_ in ("nsubj", "nsubjpass"):
+        for verb in list(pronoun.ancestors)[1:]:
+            subject = first_child(verb, "nsubj", "nsubjpass")
+            found = next((e for e in names if subject is not None and e.start <= subject.i
+                          < e.end), None)
+            if found is not None:
+                return found
+    return names[-1]
 
 
 def _quote_speaker(w: R.Words, t: Token) -> Token | None:

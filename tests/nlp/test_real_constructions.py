@@ -127,3 +127,15 @@ def test_postponed_object_is_a_class_target(nlp: Language) -> None:
     text = "They considered a kafir anyone who voted in the elections."
     assert events(nlp, text) == [("kafir", "They", "anyone who voted in the elections",
                                   "doctrinal")]
+
+
+def test_a_pronoun_argument_gives_way_to_the_name_it_stands_for(nlp: Language) -> None:
+    text = "In his new book Samir Haddad explains why he considers the Northern Front apostates."
+    found = events(nlp, text)
+    assert found and found[0][0] == "apostates" and found[0][1] == "Samir Haddad", found
+
+
+def test_a_document_is_never_the_declarer(nlp: Language) -> None:
+    text = "The statement of the brigade explains why it considers the Northern Front apostates."
+    found = events(nlp, text)
+    assert found and found[0][1] == "the brigade", found
