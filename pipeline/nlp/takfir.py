@@ -27,6 +27,7 @@ from .arrays import has_any_word, hashes
 from .cues import load_cues, phrase_anchors, phrase_patterns
 from .syntax import (
     CONDITIONAL_MARKS,
+    COPULAS,
     FIRST_PERSON,
     MODALS,
     NAME_LABELS,
@@ -209,6 +210,9 @@ class TakfirDeclarations:
         if target is None and (cand.kind in ("verdict_verb", "phrase_verb") or (
                 frame.verb is not None and frame.verb.lemma_ not in w.declaring_acts)):
             return None  # "the power to excommunicate", "practises takfir": no anchor
+        if target is None and frame.verb is not None and frame.ground is None and any(
+                c.lower_ in DEONTIC for c in children(frame.verb, "aux")):
+            return None  # "we must make takfir": a duty stated, no act reported
         if target is not None and any(e.target is not None and e.target == target
                                       and e.trigger.sent == cand.span.sent for e in prior):
             return None  # one verdict repeated for the same target
@@ -356,6 +360,9 @@ def _discussion(w: R.Words, t: Token, frame: R.Frame, target: Span | None) -> bo
     if verb is not None and is_non_finite(verb) and (target is None or _generic(
             w, target.root)):
         return True
+    if frame.verb is None and t.pos_ == "NOUN" and not children(t, "poss") and (
+            t.dep_ == "ROOT" or t.dep_ in ("nsubj", "nsubjpass") and t.head.lemma_ in COPULAS):
+        return True  # "Takfir of Muslim rulers" (a title), "takfir of rulers is forbidden"
     for tok in (t, verb):
         if tok is None:
             continue
@@ -507,6 +514,7 @@ def _declarer(w: R.Words, t: Token, frame: R.Frame, *, reporters: bool = True,
     return None
 
 
+DEONTIC = frozenset({"must", "should", "ought", "shall"})
 _PRONOUN_REFERENTS = {"he": {"PERSON"}, "him": {"PERSON"}, "she": {"PERSON"},
                       "her": {"PERSON"}, "it": {"ORG", "GPE"}, "they": {"ORG", "NORP"},
                       "them": {"ORG", "NORP"}}

@@ -71,6 +71,10 @@ def test_real_constructions_are_takfir_sentences(nlp: Language, text: str) -> No
     "This is what it means to declare a person an apostate.",
     "The scholars disagreed over when to pronounce takfir on Muslims in general.",
     "The issue of takfir has divided the movement for a decade.",
+    # takfir as the subject matter of a title or an evaluation, a duty with no act
+    "Takfir of Muslim rulers",
+    "Unrestricted takfir of rulers is the method of the extremists.",
+    "We must make takfir to keep our creed pure.",
     # a debate on whether a verdict holds (GUIDELINES.md §4.19)
     "The scholars debated whether the ruler could be called a kafir.",
     # an accusation that is no verdict of unbelief
