@@ -360,7 +360,7 @@ def _discussion(w: R.Words, t: Token, frame: R.Frame, target: Span | None) -> bo
     if verb is not None and is_non_finite(verb) and (target is None or _generic(
             w, target.root)):
         return True
-    if frame.verb is None and t.pos_ == "NOUN" and not children(t, "poss") and (
+    if frame.verb is None and t.pos_ in ("NOUN", "PROPN") and not children(t, "poss") and (
             t.dep_ == "ROOT" or t.dep_ in ("nsubj", "nsubjpass") and t.head.lemma_ in COPULAS):
         return True  # "Takfir of Muslim rulers" (a title), "takfir of rulers is forbidden"
     for tok in (t, verb):
