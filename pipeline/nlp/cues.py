@@ -72,6 +72,10 @@ SECTIONS: dict[str, str] = {
     "stance.preventing_verbs": "verbs that turn a supporting complement AGAINST (stopped from)",
     "stance.leaving_verbs": "leaving the last named group, with no object (he defected)",
     "stance.group_nouns": "nouns that refer to the last named group (the group)",
+    "stance.receiving_verbs": "verbs whose subject receives the criticism or support in "
+                              "their object (attracted condemnation from)",
+    "stance.flag_favor_verbs": "what its supporters do with a group's flag (fly, raise)",
+    "stance.flag_against_verbs": "what its opponents do with a group's flag (burn, lower)",
     "voice.religious": "formulas of a religious author's own voice (may Allah, insha'Allah)",
     "voice.in_group": "what ISIS's own publications call themselves and their cause",
     "voice.enemy_names": "what ISIS's own publications call their enemies",

@@ -33,6 +33,7 @@ from .syntax import (
     MODALS,
     SUBJECTS,
     acting_subject,
+    first_child,
     in_concessive,
     is_negated,
     is_passive,
@@ -103,7 +104,7 @@ class StanceTagger:
         self.cue_words = frozenset().union(*(c[f"stance.{name}"] for name in (
             "against_verbs", "favor_verbs", "against_nouns", "favor_nouns", "taking_verbs",
             "labeling_verbs"))) | self.pledge_forms | {"fight", "die", "turn", "take", "drive",
-                                                       "crack"}
+                                                       "crack", "flag", "banner"}
 
     def __call__(self, doc: Doc) -> Doc:
         if self.index is None:
@@ -237,7 +238,14 @@ class StanceTagger:
             if found is None:
                 continue
             label, region = found
-            holder = self._holder(token, ctx)
+            holder = self._holder(token, ctx) if token.lemma_.lower() not in (
+                "flag", "banner") else self._holder(token.head, ctx)
+            if token.dep_ == "dobj" and cues.has("stance.receiving_verbs", token.head):
+                source = next((first_child(p, "pobj") for p in [
+                    *(c for c in token.children if c.dep_ == "prep"),
+                    *(c for c in token.head.children if c.dep_ == "prep")]
+                    if p.lower_ == "from" and first_child(p, "pobj") is not None), None)
+                holder = R.noun_phrase(source) if source is not None else None
             if is_passive(token, reduced=False):
                 holder = R.passive_agent(token, cues)
                 if holder is None:
@@ -312,6 +320,14 @@ class StanceTagger:
                 return R.FAVOR, region
             return None
         if token.pos_ in ("NOUN", "PROPN"):
+            if lemma in ("flag", "banner") and token.head.pos_ == "VERB":
+                owner = [t for c in token.children if c.dep_ in ("poss", "compound")
+                         for t in c.subtree]
+                if cues.has("stance.flag_favor_verbs", token.head):
+                    return R.FAVOR, owner  # "fly the Islamic State flag"
+                if cues.has("stance.flag_against_verbs", token.head):
+                    return R.AGAINST, owner  # "burned the group's flag"
+                return None
             supports = cues.has("stance.favor_nouns", token) or normalize(
                 token.text) in self.pledge_forms
             if not supports and not cues.has("stance.against_nouns", token):
@@ -319,6 +335,11 @@ class StanceTagger:
             region = [t for c in token.children if c.dep_ == "prep" for t in c.subtree]
             if lemma == "victory" and not {"over", "against"} & set(preps):
                 return None  # "victory over X" opposes X; "the victory of X" is X's
+            if token.dep_ == "dobj" and cues.has("stance.receiving_verbs", token.head):
+                # "IS has attracted condemnation from scholars": the subject is criticized
+                subject = first_child(token.head, "nsubj", "nsubjpass")
+                return (R.FAVOR if supports else R.AGAINST), (
+                    list(R.noun_phrase(subject)) if subject is not None else [])
             if token.dep_ == "dobj" and token.head.pos_ == "VERB":
                 region += [t for c in token.head.children if c.dep_ == "prep"
                            for t in c.subtree]
@@ -372,6 +393,8 @@ class StanceTagger:
         by what it is said to do ('the emirs steal')."""
         for mention in ctx.mentions:
             head = ctx.doc[mention.head]
+            if head.dep_ == "conj" and head.head.dep_ in ("nsubj", "nsubjpass"):
+                head = head.head  # "the Taliban and ISIS are sworn enemies"
             if head.dep_ not in ("nsubj", "nsubjpass"):
                 continue
             quoted = R.in_quote(head.i, ctx.regions)

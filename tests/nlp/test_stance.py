@@ -217,3 +217,14 @@ def test_registered_by_entry_point() -> None:
     doc = blank("Nothing here. Nor here.")
     assert len(doc._.stance) == 2 * 3
     assert {s["label"] for s in doc._.stance} == {"NONE"}
+
+
+def test_criticism_received_is_against_the_subject_held_by_its_source(nlp: Language) -> None:
+    doc = nlp("ISIS has attracted wide condemnation from the village elders.")
+    assert non_none(doc) == {"ISIS": ("AGAINST", "the village elders")}
+
+
+def test_flying_the_flag_is_favor(nlp: Language) -> None:
+    assert non_none(nlp("Some prisoners still fly the Islamic State flag in the camp.")) == {
+        "ISIS": ("FAVOR", "Some prisoners")}
+
