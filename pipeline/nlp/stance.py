@@ -212,8 +212,9 @@ class StanceTagger:
         (or its leaders) and has no stronger cue for it; held by the author."""
         assert self.index is not None and self.cues is not None
         group = self.index.main_group
+        leaders = self.index.leadership_of.get(group) if group else None
         if voice.label is None or group is None or not any(
-                m.target == group for m in ctx.all_mentions):
+                m.target in (group, leaders) for m in ctx.all_mentions):
             return []  # a party's text about someone else (takfiris in general)
         have = {c.target for c in found}
         named = {m.target for m in ctx.mentions}
@@ -221,7 +222,6 @@ class StanceTagger:
         if group not in have and (group in named or refers_in_voice(ctx.sent, voice, self.cues,
                                                                      quoted)):
             out.append(Cue(group, voice.label, None, -1, ctx.sent.start))
-        leaders = self.index.leadership_of.get(group)
         if leaders and leaders not in have and leaders in named:
             out.append(Cue(leaders, voice.label, None, -1, ctx.sent.start))
         return out
