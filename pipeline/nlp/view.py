@@ -99,6 +99,7 @@ class ParseView:
         gloss = _glosses(doc)
         hidden |= gloss | {t.i for t in doc if t.is_space}
         headline = _headline_tokens(doc)
+        shouting = _all_caps_tokens(doc)
         view = View([], [], [], [], gloss)
         pending_start: bool | None = None
         for token in doc:
@@ -108,7 +109,9 @@ class ParseView:
                     pending_start = True
                 continue
             word = token.text
-            if token.i in headline and word.istitle() and self._lower(word):
+            if word == "IS" and token.i not in shouting:
+                word = "ISIS"  # the acronym; the tagger reads "IS" as the verb
+            elif token.i in headline and word.istitle() and self._lower(word):
                 word = word.lower()
             view.words.append(word)
             view.sent_starts.append(True if pending_start or start else (
@@ -254,6 +257,17 @@ def _glosses(doc: Doc) -> set[int]:
                 ) or (len(inner) > 2 and inner[1].text == ":" and inner[0].is_title):
             hidden.update(range(token.i, end + 1))  # "(excommunication)", "(Arabic: ...)"
     return hidden
+
+
+def _all_caps_tokens(doc: Doc) -> set[int]:
+    """Tokens of sentences written in capitals ("WHAT IS LEFT OF THE STATE"), where "IS"
+    may be the verb."""
+    out: set[int] = set()
+    for sent in _units(doc):
+        words = [t for t in sent if t.is_alpha and len(t) > 1]
+        if words and sum(t.is_upper for t in words) > 0.5 * len(words):
+            out.update(t.i for t in sent)
+    return out
 
 
 def _headline_tokens(doc: Doc) -> set[int]:

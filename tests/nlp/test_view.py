@@ -54,3 +54,12 @@ def test_analysis_is_projected_onto_every_original_token() -> None:
     assert by_text["judges"].dep_ in ("dobj", "nsubj")
     assert by_text["unbelievers"].dep_ == "appos" and by_text["unbelievers"].head.text == "kuffar"
     assert [s.text for s in doc.sents] == [text]
+
+
+def test_the_acronym_is_is_parsed_as_a_name_except_in_capitals() -> None:
+    nlp = build_nlp()
+    doc = nlp("The scholars wrote a letter denouncing IS for its crimes. WHAT IS LEFT NOW")
+    by_index = list(doc)
+    assert by_index[6].text == "IS" and by_index[6].pos_ in ("PROPN", "NOUN")
+    assert by_index[6].dep_ in ("dobj", "pobj") and doc.text.count("IS") == 2
+    assert [t for t in doc if t.text == "IS"][1].pos_ in ("AUX", "VERB")
