@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, TAG
@@ -58,6 +59,7 @@ class ParseView:
         self.components = tuple(components)
         self.lexicon_path = lexicon_path
         self.casefold: frozenset[str] | None = None
+        self.english: dict[str, str] = {}
 
     def initialize(self, get_examples: object = None, *, nlp: Language | None = None) -> None:
         from pathlib import Path
@@ -71,6 +73,7 @@ class ParseView:
                  | cues["takfir.enacting_verbs"] | cues["takfir.accusing_verbs"])
         self.casefold = frozenset(STOP_WORDS) | terms | verbs
         self.verbs = verbs
+        self.english = _english_terms(lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -109,8 +112,11 @@ class ParseView:
                     pending_start = True
                 continue
             word = token.text
+            english = self.english.get(normalize(word)) if word.isalpha() else None
             if word == "IS" and token.i not in shouting:
                 word = "ISIS"  # the acronym; the tagger reads "IS" as the verb
+            elif english is not None:  # "murtaddin" reaches the tagger as "unbelievers"
+                word = english.capitalize() if word[0].isupper() else english
             elif token.i in headline and word.istitle() and self._lower(word):
                 word = word.lower()
             view.words.append(word)
@@ -133,6 +139,30 @@ class ParseView:
             return True
         return any(low.endswith(s) and low[:-len(s)] in self.verbs for s in
                    ("s", "es", "d", "ed", "ing"))
+
+
+_PLURAL_ENDINGS = ("in", "een", "un", "oon", "ar", "aar", "it", "s")
+_ENGLISH_BY_KIND = {"verdict_noun": ("unbeliever", "unbelievers"),
+                    "act_noun": ("excommunication", "excommunications"),
+                    "charge_noun": ("unbelief", "unbelief"),
+                    "verdict_adj": ("unbelieving", "unbelieving")}
+
+
+def _english_terms(lexicon: Any) -> dict[str, str]:
+    """Transliterated takfir terms (lexicon entries described as Arabic) and the English
+    word the tagger sees instead: a model trained on English news reads "murtaddin" as a
+    verb and "takfir" as a name, but parses "unbelievers" and "excommunication" right."""
+    out: dict[str, str] = {}
+    for entry in lexicon.entries:
+        if entry.label != "TAKFIR_TERM" or not entry.description.startswith("Arabic") or \
+                entry.kind not in _ENGLISH_BY_KIND:
+            continue
+        singular, plural = _ENGLISH_BY_KIND[entry.kind]
+        for form in entry.surfaces:
+            key = normalize(form)
+            if " " not in key and key.isalpha():
+                out[key] = plural if key.endswith(_PLURAL_ENDINGS) else singular
+    return out
 
 
 def project(doc: Doc, view: View, clean: Doc) -> None:

@@ -51,7 +51,7 @@ def test_analysis_is_projected_onto_every_original_token() -> None:
     assert doc.text == text and doc.has_annotation("DEP")
     by_text = {t.text: t for t in doc}
     assert by_text["kuffar"].head.text == "called"
-    assert by_text["judges"].dep_ in ("dobj", "nsubj")
+    assert by_text["judges"].dep_ in ("dobj", "nsubj", "compound")
     assert by_text["unbelievers"].dep_ == "appos" and by_text["unbelievers"].head.text == "kuffar"
     assert [s.text for s in doc.sents] == [text]
 
@@ -63,3 +63,14 @@ def test_the_acronym_is_is_parsed_as_a_name_except_in_capitals() -> None:
     assert by_index[6].text == "IS" and by_index[6].pos_ in ("PROPN", "NOUN")
     assert by_index[6].dep_ in ("dobj", "pobj") and doc.text.count("IS") == 2
     assert [t for t in doc if t.text == "IS"][1].pos_ in ("AUX", "VERB")
+
+
+def test_transliterated_terms_reach_the_model_in_english() -> None:
+    nlp = build_nlp()
+    view = nlp.get_pipe("takfir_parse_view")
+    view.initialize()
+    assert view.english["murtaddin"] == "unbelievers" and view.english["takfir"] == \
+        "excommunication" and view.english["murtad"] == "unbeliever"
+    assert "apostates" not in view.english  # English terms stay as they are
+    doc = nlp("The murtaddin fled the town.")
+    assert doc[1].text == "murtaddin" and doc[1].pos_ == "NOUN" and doc[1].dep_ == "nsubj"
