@@ -134,6 +134,7 @@ class StanceTagger:
         for a, b in regions:  # in_quote: strictly between the marks
             quoted[a + 1:b] = [True] * max(0, b - a - 1)
         voice = document_voice(doc, self.cues, quoted)
+        chain = [0]  # sentences a pronoun may still refer back over
         for sent in doc.sents:
             said_by = R.speaker(sent, regions, self.cues) if doc.has_annotation("DEP") \
                 else None
@@ -145,7 +146,7 @@ class StanceTagger:
             cues = list(self._event_cues(context, events))
             if context.parsed:  # the word rules read the dependency parse
                 cues += [*self._word_cues(context), *self._evaluation_cues(context)]
-            cues += self._voice_cues(context, voice, quoted, cues)
+            cues += self._voice_cues(context, voice, quoted, cues, chain)
             for target in self.index.targets:
                 best = max((c for c in cues if c.target == target), default=None,
                            key=lambda c: c.rank)
@@ -207,7 +208,7 @@ class StanceTagger:
                 yield Cue(target, R.AGAINST, holder, 3, span.start)
 
     def _voice_cues(self, ctx: _Context, voice: Voice, quoted: list[bool],
-                    found: list[Cue]) -> list[Cue]:
+                    found: list[Cue], chain: list[int]) -> list[Cue]:
         """§5.9: a partisan author's stance on every sentence that refers to the main group
         (or its leaders) and has no stronger cue for it; held by the author."""
         assert self.index is not None and self.cues is not None
@@ -218,9 +219,13 @@ class StanceTagger:
             return []  # a party's text about someone else (takfiris in general)
         have = {c.target for c in found}
         named = {m.target for m in ctx.mentions}
+        how = "name" if group in named or leaders in named else refers_in_voice(
+            ctx.sent, voice, self.cues, quoted)
+        # a pronoun continues a reference made by name in the last four sentences
+        refers = how == "name" or (how == "pronoun" and chain[0] > 0)
+        chain[0] = 4 if how == "name" else max(0, chain[0] - 1)
         out = []
-        if group not in have and (group in named or refers_in_voice(ctx.sent, voice, self.cues,
-                                                                     quoted)):
+        if group not in have and refers:
             out.append(Cue(group, voice.label, None, -1, ctx.sent.start))
         if leaders and leaders not in have and leaders in named:
             out.append(Cue(leaders, voice.label, None, -1, ctx.sent.start))

@@ -96,23 +96,27 @@ def _count(words: list[str], phrases: Iterable[str]) -> int:
 
 
 def refers_in_voice(tokens: Iterable[Token], voice: Voice, cues: Cues,
-                    quoted: Sequence[bool]) -> bool:
-    """Whether a sentence refers to the main group in a way its partisan author uses: a
-    critic's third-person pronouns and group nouns, ISIS's own first person plural and
-    in-group names (outside quotation marks)."""
+                    quoted: Sequence[bool]) -> str | None:
+    """How a sentence refers to the main group in the way its partisan author does:
+    ``"name"`` for a critic's labels or ISIS's in-group names, ``"pronoun"`` for a critic's
+    third-person pronouns and group nouns or ISIS's own "we" and "you" (outside quotation
+    marks), else None. A pronoun only continues a reference (see the stance tagger)."""
     if voice.label is None:
-        return False
+        return None
     quoted = own_words(quoted)
-    words = []
+    words: list[str] = []
+    pronoun = False
     for token in tokens:
         if quoted[token.i] or token.is_space:
             continue
         lower = token.lower_
         if voice.label == AGAINST and (lower in THIRD_PERSON or token.lemma_.lower()
                                        in GROUP_WORDS):
-            return True
+            pronoun = True
         if voice.label == FAVOR and lower in FIRST_PLURAL | SECOND_PERSON:
-            return True
+            pronoun = True
         words.extend(normalize(token.text).split())
     names = cues["voice.critic_labels"] if voice.label == AGAINST else cues["voice.in_group"]
-    return _count(words, names) > 0
+    if _count(words, names) > 0:
+        return "name"
+    return "pronoun" if pronoun else None
