@@ -490,7 +490,7 @@ def _declarer(w: R.Words, t: Token, frame: R.Frame, *, reporters: bool = True,
             subj = clause_subject(tok)  # "encouraging takfir of Muslims"
             if subj is not None:
                 return _issuer(w, subj)
-        # "X is not a Muslim as far as we are concerned"
+        # "the governor is no Muslim, as far as the council is concerned"
         for clause in [*children(tok, "advcl"), *(c for m in children(tok, "advmod")
                                                    for c in children(m, "advcl"))]:
             holder = first_child(clause, "nsubjpass", "nsubj")
