@@ -49,7 +49,7 @@ def takfir(*args: str, workspace: Path) -> float:
 
 
 def check_texts(rows: list[dict[str, str]]) -> list[str]:
-    """Manifest rows whose cleaned text is missing or differs (by canonical-free raw check)."""
+    """Manifest rows whose cleaned text is missing (rebuild and ingest check the hashes)."""
     missing = [r["id"] for r in rows if not (TEXTS / f"{r['id']}.txt").exists()]
     return missing
 

@@ -41,7 +41,6 @@ SECTIONS: dict[str, str] = {
     "takfir.muslim_words": "words for Muslims and believers (chain takfir: calling them Muslims)",
     "takfir.non_muslim": "words for non-Muslim targets: unbelief charged on them is no takfir",
     "takfir.logic_nouns": "nouns of a holder's reasoning (by the students' logic)",
-    "takfir.faith_words": "nouns for the religion in verdict phrases (left the fold)",
     "takfir.verdict_phrases": "verdict phrases without a takfir term; words separated by "
                               "spaces, '|' between alternatives, '?' after an optional word, "
                               "'~' before a lemma",
@@ -175,8 +174,8 @@ def phrase_patterns(phrases: Iterable[str]) -> list[list[dict[str, Any]]]:
             lowers = [w.lower() for w in options if not w.startswith("~")]
             token: dict[str, Any] = {}
             if lemmas and lowers:
-                raise ConfigError(f"verdict phrase {phrase!r}: mix no lemmas (~) and words "
-                                  "in one alternative")
+                raise ConfigError(f"verdict phrase {phrase!r}: an alternative mixes lemmas "
+                                  "(~) and words; write them as two phrases")
             token = {"LEMMA": {"IN": lemmas}} if lemmas else {"LOWER": {"IN": lowers}}
             if optional:
                 token["OP"] = "?"

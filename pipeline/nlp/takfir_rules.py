@@ -59,7 +59,6 @@ class Words:
     muslim: frozenset[str]
     non_muslim: frozenset[str]
     logic_nouns: frozenset[str]
-    faith: frozenset[str]
     leaving: frozenset[str]
     generic_targets: frozenset[str]
     declaring_acts: frozenset[str]
@@ -76,7 +75,7 @@ class Words:
                     "documents": "document_nouns", "negating": "negating_verbs",
                     "hypothetical": "hypothetical_words", "implied": "implied_words",
                     "excuse": "excuse_words", "refusal": "refusal_words",
-                    "muslim": "muslim_words", "faith": "faith_words",
+                    "muslim": "muslim_words",
                     "leaving": "leaving_verbs", "promoting": "promoting_verbs",
                     "collective": "collective_nouns", "debating": "debating_words"}
         return cls(**{name: cues[f"takfir.{sections.get(name, name)}"]
