@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,37 +221,44 @@ def render(errors: dict[str, list[tuple[str, int, int, int, str]]]) -> str:
     return "\n".join(lines)
 
 
-def write_errors_report(workspace: Path, gold_file: Path, out: Path,
-                        sources: Callable[[], list[str]] = lambda: ["rule"]) -> None:
-    from real_corpus import read_manifest
+@dataclass
+class Cases:
+    """The dev gold, the rules' predictions and what names each document."""
 
-    rows = read_manifest()
-    with Workspace(workspace, read_only=True) as ws:
-        gold = load_gold(gold_file, ws)
-        pred = {d.doc_id: d for d in predicted_documents(
-            ws, doc_ids=[d.doc_id for d in gold], sources=sources())}
-        texts = dict(ws.query("SELECT doc_id, text FROM documents"))
-        by_sha = dict(ws.query("SELECT sha256, doc_id FROM documents"))
-    names = {by_sha[r["sha256"]]: r["id"] for r in rows if r["sha256"] in by_sha}
-    kinds = {by_sha[r["sha256"]]: r["kind"] for r in rows if r["sha256"] in by_sha}
-    out.write_text(render(analyse(gold, pred, texts, names, kinds)) + "\n", encoding="utf-8")
+    gold: list[LabeledDocument]
+    pred: dict[str, LabeledDocument]
+    texts: dict[str, str]
+    names: dict[str, str]  # doc_id -> manifest id
+    kinds: dict[str, str]  # doc_id -> manifest kind
+
+    @classmethod
+    def load(cls, workspace: Path, gold_file: Path) -> Cases:
+        from real_corpus import read_manifest
+
+        with Workspace(workspace, read_only=True) as ws:
+            gold = load_gold(gold_file, ws)
+            pred = {d.doc_id: d for d in predicted_documents(
+                ws, doc_ids=[d.doc_id for d in gold], sources=["rule"])}
+            texts = dict(ws.query("SELECT doc_id, text FROM documents"))
+            by_sha = dict(ws.query("SELECT sha256, doc_id FROM documents"))
+        rows = [r for r in read_manifest() if r["sha256"] in by_sha]
+        return cls(gold, pred, texts, {by_sha[r["sha256"]]: r["id"] for r in rows},
+                   {by_sha[r["sha256"]]: r["kind"] for r in rows})
+
+    def errors(self) -> dict[str, list[tuple[str, int, int, int, str]]]:
+        return analyse(self.gold, self.pred, self.texts, self.names, self.kinds)
+
+
+def write_errors_report(workspace: Path, gold_file: Path, out: Path) -> None:
+    out.write_text(render(Cases.load(workspace, gold_file).errors()) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}")
 
 
 def show(workspace: Path, gold_file: Path, kinds: list[str]) -> None:
     """Print the cases with their sentences and labels, for a developer's terminal only."""
-    from real_corpus import read_manifest
-
-    rows = read_manifest()
-    with Workspace(workspace, read_only=True) as ws:
-        gold = load_gold(gold_file, ws)
-        pred = {d.doc_id: d for d in predicted_documents(ws, doc_ids=[d.doc_id for d in gold],
-                                                         sources=["rule"])}
-        texts = dict(ws.query("SELECT doc_id, text FROM documents"))
-        by_sha = dict(ws.query("SELECT sha256, doc_id FROM documents"))
-    names = {by_sha[r["sha256"]]: r["id"] for r in rows if r["sha256"] in by_sha}
-    kind_of = {by_sha[r["sha256"]]: r["kind"] for r in rows if r["sha256"] in by_sha}
-    errors = analyse(gold, pred, texts, names, kind_of)
+    cases = Cases.load(workspace, gold_file)
+    errors, texts, pred, names, gold = (cases.errors(), cases.texts, cases.pred, cases.names,
+                                        cases.gold)
     by_name = {names.get(g.doc_id): g for g in gold}
 
     def part(text: str, span: Span | None) -> str:

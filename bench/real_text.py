@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -33,7 +34,7 @@ from pipeline.store import Workspace  # noqa: E402
 
 OUT = ROOT / "bench" / "results" / "real"
 GOLD = ROOT / "annotations" / "gold"
-SEED = Path(__import__("os").environ.get("TAKFIR_SHARED", ROOT.parent / "shared")) / "seeds"
+SEED = Path(os.environ.get("TAKFIR_SHARED", ROOT.parent / "shared")) / "seeds"
 SPLITS = ("dev", "test")
 TARGETS = {"takfir sentence F1": ">= 0.80 (P, R >= 0.75)", "declarer F1": ">= 0.65",
            "target F1": ">= 0.65", "ISIS stance macro-F1": ">= 0.55"}

@@ -35,8 +35,10 @@ from .syntax import (
     acting_subject,
     first_child,
     in_concessive,
+    in_quote,
     is_negated,
     is_passive,
+    quote_regions,
 )
 from .voice import Voice, document_voice, refers_in_voice
 
@@ -122,7 +124,7 @@ class StanceTagger:
         lexicon_spans = list(doc.spans.get("lexicon", []))
         assert self.cues is not None
         mentions = R.find_mentions(doc, self.index, lexicon_spans, self.cues)
-        regions = R.quote_regions(doc)
+        regions = quote_regions(doc)
         events = [event_from_json(e) for e in (doc._.takfir_events or [])]
         covered = {(e.trigger.start, e.trigger.end) for e in events}
         verdicts = [s for s in lexicon_spans if s.kb_id_ in self.lexicon.by_id
@@ -138,7 +140,7 @@ class StanceTagger:
         for sent in doc.sents:
             said_by = R.speaker(sent, regions, self.cues) if doc.has_annotation("DEP") \
                 else None
-            if said_by is None and sent.start > 0 and R.in_quote(sent.start + 1, regions):
+            if said_by is None and sent.start > 0 and in_quote(sent.start + 1, regions):
                 said_by = last_speaker
             last_speaker = said_by or last_speaker
             inside = [m for m in mentions if sent.start <= m.head < sent.end]
@@ -203,7 +205,7 @@ class StanceTagger:
                         is_passive(t, reduced=False)
                         for t in [trigger.root, *trigger.root.ancestors]):
                     continue  # §5.5: no declarer because of a passive -> no stance
-                holder = ctx.said_by if R.in_quote(trigger.start, ctx.regions) else None
+                holder = ctx.said_by if in_quote(trigger.start, ctx.regions) else None
             for target in targets:
                 yield Cue(target, R.AGAINST, holder, 3, span.start)
 
@@ -386,7 +388,7 @@ class StanceTagger:
             subject = acting_subject(token.head) if token.head is not token else None
         else:
             subject = acting_subject(token)
-        quoted = R.in_quote(token.i, ctx.regions)
+        quoted = in_quote(token.i, ctx.regions)
         if subject is None:
             return ctx.said_by if quoted else None
         if subject.lower_ in FIRST_PERSON_ALL:
@@ -402,7 +404,7 @@ class StanceTagger:
                 head = head.head  # "the Taliban and ISIS are sworn enemies"
             if head.dep_ not in ("nsubj", "nsubjpass"):
                 continue
-            quoted = R.in_quote(head.i, ctx.regions)
+            quoted = in_quote(head.i, ctx.regions)
             verbs = [head.head, *(c for c in head.head.children if c.dep_ == "conj"
                                   and not any(d.dep_ in SUBJECTS for d in c.children))]
             for verb in verbs:
@@ -450,5 +452,5 @@ class _Context:
         self.regions = regions
         self.said_by = said_by
         self.verdicts = verdicts
-        self.sent_quoted = any(R.in_quote(t.i, regions) for t in sent)
+        self.sent_quoted = any(in_quote(t.i, regions) for t in sent)
         self.parsed = doc.has_annotation("DEP")

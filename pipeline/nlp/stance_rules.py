@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from ..lexicon import Lexicon, is_acronym, normalize, variants
 from ..schema import StanceTarget
 from .cues import Cues
-from .syntax import FIRST_PERSON_ALL, SUBJECTS
+from .syntax import FIRST_PERSON_ALL, SUBJECTS, in_quote
 
 FAVOR, AGAINST = "FAVOR", "AGAINST"  # checked against labels.toml by the tagger
 # Grammar of cue complements (the cue words themselves are in cues.toml).
@@ -140,8 +140,7 @@ def find_mentions(doc: Doc, index: TargetIndex, lexicon_spans: Iterable[Span], c
                 out.append(_as_leadership(doc, m, index) or m)
             continue
         lower = token.lower_
-        is_leader = token.i in leader_tokens or (lower in index.leader_words or lower.rstrip(
-            "s") in index.leader_words) and _is_leader_word(lower, index)
+        is_leader = token.i in leader_tokens or _is_leader_word(lower, index)
         is_reference = (lower in referring or token.lemma_.lower() in referring) and \
             _is_group_reference(token, doc, mentions, cues)
         if not (is_leader or is_reference):
@@ -243,26 +242,6 @@ def last_group(doc: Doc, i: int, mentions: list[Mention], index: TargetIndex) ->
 
 
 # -- holders and quotations --------------------------------------------------------------------
-
-def quote_regions(doc: Doc) -> list[tuple[int, int]]:
-    """Token ranges between paired double quotes, paired within each paragraph (an unpaired
-    one runs to the paragraph's end: quotations run on over sentences, not paragraphs)."""
-    regions: list[tuple[int, int]] = []
-    marks: list[int] = []
-    for token in [*doc, None]:
-        if token is None or (token.is_space and token.text.count("\n") >= 2):
-            end = token.i if token is not None else len(doc)
-            regions += [(marks[k], marks[k + 1] if k + 1 < len(marks) else end)
-                        for k in range(0, len(marks), 2)]
-            marks = []
-        elif token.text in ('"', "\u201c", "\u201d"):
-            marks.append(token.i)
-    return regions
-
-
-def in_quote(i: int, regions: list[tuple[int, int]]) -> bool:
-    return any(a < i < b for a, b in regions)
-
 
 def speaker(sent: Span, regions: list[tuple[int, int]], cues: Cues) -> Span | None:
     """The subject of the sentence's attribution verb outside quotes ('..., Samir said')."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 COPULAS = frozenset({"be", "become", "remain", "seem", "appear", "stay"})
 MODALS = frozenset({"would", "could", "will", "might", "may", "can", "shall", "should", "'d",
@@ -122,3 +122,23 @@ def is_non_finite(verb: Token) -> bool:
         return True
     return verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to"
                                      for c in verb.children)
+
+
+def quote_regions(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges between paired double quotes, paired within each paragraph (an unpaired
+    one runs to the paragraph's end: quotations run on over sentences, not paragraphs)."""
+    regions: list[tuple[int, int]] = []
+    marks: list[int] = []
+    for token in [*doc, None]:
+        if token is None or (token.is_space and token.text.count("\n") >= 2):
+            end = token.i if token is not None else len(doc)
+            regions += [(marks[k], marks[k + 1] if k + 1 < len(marks) else end)
+                        for k in range(0, len(marks), 2)]
+            marks = []
+        elif token.text in ('"', "\u201c", "\u201d"):
+            marks.append(token.i)
+    return regions
+
+
+def in_quote(i: int, regions: list[tuple[int, int]]) -> bool:
+    return any(a < i < b for a, b in regions)

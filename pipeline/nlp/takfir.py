@@ -38,6 +38,7 @@ from .syntax import (
     is_non_finite,
     is_passive,
     path_up,
+    quote_regions,
 )
 
 LEXICON_KEY = "lexicon"
@@ -158,8 +159,9 @@ class TakfirDeclarations:
         if not doc.has_annotation("DEP"):
             return self._match_surface(doc)
         events: list[Found] = []
+        regions = quote_regions(doc)
         for cand in self.candidates(doc):
-            event = self._event(doc, cand, events)
+            event = self._event(doc, cand, events, regions)
             if event is not None:
                 events.append(event)
         return events
@@ -180,7 +182,8 @@ class TakfirDeclarations:
                                 "negated" if negated else "asserted", False, 0.3))
         return events
 
-    def _event(self, doc: Doc, cand: Candidate, prior: list[Found]) -> Found | None:
+    def _event(self, doc: Doc, cand: Candidate, prior: list[Found],
+               regions: list[tuple[int, int]]) -> Found | None:
         w = self.words
         assert w is not None
         t = cand.head
@@ -220,7 +223,7 @@ class TakfirDeclarations:
             frozenset()
         declarer_tok = _issuer(w, _informative(_declarer(w, t, frame, avoid=taken)
                                                or _surface_declarer(w, t)
-                                               or _quote_speaker(w, t)))
+                                               or _quote_speaker(w, t, regions)))
         declarer = None
         if declarer_tok is not None and declarer_tok.i not in avoid:
             start, end = R.argument_span(declarer_tok, avoid=avoid)
@@ -546,18 +549,13 @@ def _named(span: Span | None, other: Span | None) -> Span | None:
     return names[-1]
 
 
-def _quote_speaker(w: R.Words, t: Token) -> Token | None:
+def _quote_speaker(w: R.Words, t: Token, regions: list[tuple[int, int]]) -> Token | None:
     """The speaker of the quotation the verdict is in, named where it closes: '"The rulers
     are apostates. They rule by man-made law," the preacher said.' (§3.8, §4.6)."""
-    doc = t.doc
-    marks = [x.i for x in doc[t.sent.start:min(len(doc), t.sent.end + 80)]
-             if x.text in ('"', "\u201c", "\u201d")]
-    opened = [m for m in range(t.sent.start, t.i) if doc[m].text in ('"', "\u201c")]
-    if not opened or len(opened) % 2 == 0 and doc[opened[-1]].text == '"':
-        return None  # not inside an open quotation
-    close = next((m for m in marks if m > t.i), None)
+    close = next((b for a, b in regions if a < t.i < b), None)
     if close is None:
         return None
+    doc = t.doc
     for tok in doc[close + 1:min(len(doc), close + 8)]:
         if tok.text in ('"', "\u201c") or tok.is_space and "\n\n" in tok.text:
             break
@@ -603,8 +601,6 @@ def _issuer(w: R.Words, token: Token | None, depth: int = 0) -> Token | None:
             return found
     if token.dep_ in ("dobj", "attr") and token.head.pos_ == "VERB":
         return _issuer(w, clause_subject(token.head), depth + 1)  # "X carried an article"
-    if token.dep_ == "relcl" or token.head.dep_ == "relcl":
-        return None
     return None
 
 

@@ -93,18 +93,6 @@ def test_attributive_verdict_on_a_predicated_noun_targets_the_party(nlp: Languag
     assert ("apostate", "The commander", "the northern front", "asserted") in events(nlp, text)
 
 
-def test_declarer_of_an_act_noun_is_who_promotes_it(nlp: Language) -> None:
-    text = "The movement embraced a harsher creed, encouraging takfir of Muslims who voted."
-    found = events(nlp, text)
-    assert found and found[0][0] == "takfir" and found[0][1] == "The movement", found
-
-
-def test_trailing_attribution_is_the_declarer_of_a_class_rule(nlp: Language) -> None:
-    text = "Anyone doing so rejects the law of God and is therefore a kafir, he claimed."
-    [(trigger, declarer, target, mode)] = events(nlp, text)
-    assert (trigger, declarer, target, mode) == ("kafir", "he", "Anyone doing so", "doctrinal")
-
-
 def test_a_gloss_is_not_a_second_event(nlp: Language) -> None:
     text = "The brigade called the tribal sheikhs murtaddin [apostates] after the truce."
     assert [e[0] for e in events(nlp, text)] == ["murtaddin"]
@@ -119,27 +107,33 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
     assert all(t.dep_ for t in doc), "every token, hidden ones included, has a dependency"
 
 
-def test_the_speaker_of_a_quotation_is_the_declarer_where_it_closes(nlp: Language) -> None:
-    text = ("\"The rulers of Egypt are apostates. They rule by laws made by men,\" the "
-            "preacher said.")
-    [(trigger, declarer, target, mode)] = events(nlp, text)
-    assert (trigger, declarer, target, mode) == ("apostates", "the preacher",
-                                                 "The rulers of Egypt", "asserted")
+@pytest.mark.parametrize(("text", "expected"), [
+    # a trailing attribution declares a class rule
+    ("Anyone doing so rejects the law of God and is therefore a kafir, he claimed.",
+     ("kafir", "he", "Anyone doing so", "doctrinal")),
+    # the speaker of a quotation is the declarer where it closes
+    ("\"The rulers of Egypt are apostates. They rule by laws made by men,\" the preacher said.",
+     ("apostates", "the preacher", "The rulers of Egypt", "asserted")),
+    # a postponed object is a class target
+    ("They considered a kafir anyone who voted in the elections.",
+     ("kafir", "They", "anyone who voted in the elections", "doctrinal")),
+])
+def test_the_only_event_and_its_roles(nlp: Language, text: str, expected) -> None:
+    assert events(nlp, text) == [expected]
 
 
-def test_postponed_object_is_a_class_target(nlp: Language) -> None:
-    text = "They considered a kafir anyone who voted in the elections."
-    assert events(nlp, text) == [("kafir", "They", "anyone who voted in the elections",
-                                  "doctrinal")]
-
-
-def test_a_pronoun_argument_gives_way_to_the_name_it_stands_for(nlp: Language) -> None:
-    text = "In his new book Samir Haddad explains why he considers the Northern Front apostates."
+@pytest.mark.parametrize(("text", "trigger", "declarer"), [
+    # the subject of a verb that promotes an act noun declares it
+    ("The movement embraced a harsher creed, encouraging takfir of Muslims who voted.",
+     "takfir", "The movement"),
+    # a pronoun gives way to the name it stands for (GUIDELINES.md §3.7 rule 3)
+    ("In his new book Samir Haddad explains why he considers the Northern Front apostates.",
+     "apostates", "Samir Haddad"),
+    # a document is never the declarer: its issuer is
+    ("The statement of the brigade explains why it considers the Northern Front apostates.",
+     "apostates", "the brigade"),
+])
+def test_the_first_event_is_declared_by(nlp: Language, text: str, trigger: str,
+                                        declarer: str) -> None:
     found = events(nlp, text)
-    assert found and found[0][0] == "apostates" and found[0][1] == "Samir Haddad", found
-
-
-def test_a_document_is_never_the_declarer(nlp: Language) -> None:
-    text = "The statement of the brigade explains why it considers the Northern Front apostates."
-    found = events(nlp, text)
-    assert found and found[0][1] == "the brigade", found
+    assert found and found[0][:2] == (trigger, declarer), found

@@ -8,7 +8,7 @@ from spacy.language import Language
 
 from pipeline.nlp.build import build_nlp
 from pipeline.nlp.cues import load_cues
-from pipeline.nlp.stance_rules import in_quote, quote_regions
+from pipeline.nlp.syntax import in_quote, quote_regions
 from pipeline.nlp.voice import document_voice
 
 CRITIC = ("All praise is due to Allah. May Allah guide the youth. I warn my brothers against "
