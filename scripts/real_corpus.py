@@ -37,6 +37,18 @@ WORKSPACE = REAL / "workspace"
 GOLD = ROOT / "annotations" / "gold" / "real"
 COLUMNS = ("id", "url", "title", "outlet", "date", "kind", "movement", "has_takfir", "split",
            "query", "drop_lines", "trim_tail", "raw_sha256", "sha256")
+
+
+def use_root(root: Path) -> None:
+    """Work on a staging copy of corpus/real (its own MANIFEST.tsv, raw/, texts/, sheets/ and
+    workspace/), so that annotators adding texts in parallel do not touch each other's files."""
+    global REAL, MANIFEST, RAW, TEXTS, SHEETS, WORKSPACE
+    REAL = root.resolve()
+    MANIFEST = REAL / "MANIFEST.tsv"
+    RAW, TEXTS, SHEETS = REAL / "raw", REAL / "texts", REAL / "sheets"
+    WORKSPACE = REAL / "workspace"
+
+
 _SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*(?=\s|$)""")
 
 
@@ -50,7 +62,8 @@ def raw_digest(raw: str) -> str:
     return sha256("".join(" " if unicodedata.category(c) == "Zs" else c for c in raw))
 
 
-def read_manifest(path: Path = MANIFEST) -> list[dict[str, str]]:
+def read_manifest(path: Path | None = None) -> list[dict[str, str]]:
+    path = path or MANIFEST
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     for number, row in enumerate(rows, start=2):
@@ -61,7 +74,8 @@ def read_manifest(path: Path = MANIFEST) -> list[dict[str, str]]:
     return rows
 
 
-def write_manifest(rows: list[dict[str, str]], path: Path = MANIFEST) -> None:
+def write_manifest(rows: list[dict[str, str]], path: Path | None = None) -> None:
+    path = path or MANIFEST
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, COLUMNS, delimiter="\t", lineterminator="\n")
         writer.writeheader()
@@ -363,7 +377,11 @@ def main(argv: list[str] | None = None) -> int:
     check_cmd.add_argument("ids", nargs="+")
     compile_cmd = sub.add_parser("compile", help="annotation sheets -> takfir-gold/1")
     compile_cmd.add_argument("--passes", nargs="+", default=["pass-a", "pass-b"])
+    parser.add_argument("--root", type=Path, help="a staging copy of corpus/real with its own "
+                        "MANIFEST.tsv, raw/ and sheets/ (compile still writes the real gold)")
     args = parser.parse_args(argv)
+    if args.root:
+        use_root(args.root)
     rows = read_manifest()
     if args.command == "rebuild":
         return 1 if rebuild(rows) else 0
