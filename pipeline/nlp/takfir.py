@@ -124,8 +124,9 @@ class TakfirDeclarations:
         phrases = self.matcher(doc) if has_any_word(doc, self._anchors) else []
         for _, start, end in phrases:
             span = doc[start:end]
-            if any(start <= i < end for i in found):
-                continue
+            if any(start <= i < end for i in found if found[i].kind != "phrase") or (
+                    start in found and len(found[start].span) >= len(span)):
+                continue  # a lexicon term inside, or a longer phrase already there
             found[start] = self._phrase(span)
         longest: dict[int, Candidate] = {}
         for cand in sorted(found.values(), key=lambda c: (c.span.start, -len(c.span))):
@@ -143,8 +144,10 @@ class TakfirDeclarations:
             return Candidate(span, span[1], "phrase_verb")
         if first.lemma_.lower() in self.words.leaving:
             return Candidate(span, first, "phrase_verb")
-        if first.lower_ in ("outside", "out", "beyond"):
-            head = first.head if first.head.pos_ in ("NOUN", "PRON", "PROPN") else span[-1]
+        if first.lower_ in ("outside", "out", "beyond"):  # predicated like an attribute
+            head = first.head if first.head.pos_ in ("NOUN", "PRON", "PROPN") and not (
+                first.head.dep_ == "dobj" and first.head.head.lemma_ in self.words.declaring
+            ) else first  # "declared [the rulers] [outside the fold]": a small clause
             return Candidate(span, head, "phrase")
         if first.tag_ == "PRP$":  # "his Islam is void": the owner is the target
             return Candidate(span[1:], span[-1], "phrase_owned")

@@ -60,6 +60,7 @@ class Words:
     non_muslim: frozenset[str]
     logic_nouns: frozenset[str]
     leaving: frozenset[str]
+    falling: frozenset[str]
     generic_targets: frozenset[str]
     declaring_acts: frozenset[str]
     naming_terms: frozenset[str]
@@ -76,7 +77,8 @@ class Words:
                     "hypothetical": "hypothetical_words", "implied": "implied_words",
                     "excuse": "excuse_words", "refusal": "refusal_words",
                     "muslim": "muslim_words",
-                    "leaving": "leaving_verbs", "promoting": "promoting_verbs",
+                    "leaving": "leaving_verbs", "falling": "falling_verbs",
+                    "promoting": "promoting_verbs",
                     "collective": "collective_nouns", "debating": "debating_words"}
         return cls(**{name: cues[f"takfir.{sections.get(name, name)}"]
                       for name in cls.__dataclass_fields__})
@@ -149,7 +151,10 @@ def _predicate_frame_at(w: Words, t: Token) -> Frame | None:
         verb = head if head.i != t.i and head.lemma_ in w.declaring | w.reporting else None
         return Frame(verb, resolve(subj), None, act=verb is not None and verb.lemma_ in
                      w.declaring and t.dep_ != "ccomp" or _is_act_verb(w, verb))
-    if t.dep_ in ("attr", "acomp") and head.lemma_ in COPULAS:
+    outside = t.dep_ == "prep" and t.lower_ in OUTSIDE  # "is outside the fold of Islam"
+    if outside and head.dep_ == "dobj" and head.head.lemma_ in w.declaring:
+        return Frame(head.head, head, None, act=True)
+    if (t.dep_ in ("attr", "acomp") or outside) and head.lemma_ in COPULAS:
         target = first_child(head, "nsubj", "csubj", "nsubjpass")
         if target is not None and target.lower_ in REFLEXIVES:
             target = next((c for c in children(head, "nsubj") if c.lower_ not in REFLEXIVES),
@@ -168,7 +173,7 @@ def _predicate_frame_at(w: Words, t: Token) -> Frame | None:
                 end = target.right_edge.i + 1 if target.right_edge.i < head.i else head.i
                 return Frame(None, target, None, act=False, target_span=(target.i, end))
         return Frame(None, resolve(target), None, act=False) if target is not None else None
-    if t.dep_ in ("oprd", "xcomp", "ccomp", "dobj", "attr", "acomp", "advcl") and (
+    if (t.dep_ in ("oprd", "xcomp", "ccomp", "dobj", "attr", "acomp", "advcl") or outside) and (
             head.lemma_ in w.declaring):
         other = patient_of(head, exclude=t)
         if other is not None and other.i != t.i:
@@ -217,6 +222,7 @@ def _predicate_frame_at(w: Words, t: Token) -> Frame | None:
     return None
 
 
+OUTSIDE = frozenset({"outside", "out", "beyond"})
 _NOMINAL_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "PRON", "NUM", "PART", "PUNCT",
                           "SPACE", "X", "CCONJ"})
 
@@ -307,6 +313,8 @@ def _charge_frame(w: Words, t: Token) -> Frame | None:
                 else first_child(verb, "nsubj")
         declarer = subject_of(verb) if verb.lemma_ in w.enacting else None
         return Frame(verb, resolve(target), declarer, act=False)
+    if prep.lower_ in ("into", "in") and anchor.lemma_ in w.falling:  # "fell into kufr"
+        return Frame(None, subject_of(anchor), None, act=False)
     if (prep.lower_ in ("for", "over", "with") and anchor.pos_ in ("VERB", "AUX")
             and anchor.lemma_ in w.enacting | w.accusing):
         return Frame(anchor, patient_of(anchor), subject_of(anchor), act=False)

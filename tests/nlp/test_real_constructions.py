@@ -117,6 +117,14 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
     # a postponed object is a class target
     ("They considered a kafir anyone who voted in the elections.",
      ("kafir", "They", "anyone who voted in the elections", "doctrinal")),
+    # a verdict idiom predicated through "as being" and as a small clause
+    ("The council denounced the mayor as being outside the fold of Islam.",
+     ("outside the fold of Islam", "The council", "the mayor", "asserted")),
+    ("The sheikh declared the judges outside the pale of Islam.",
+     ("outside the pale of Islam", "The sheikh", "the judges", "asserted")),
+    # falling into a charge: the subject is the target
+    ("The mufti held that the governor had fallen into kufr.",
+     ("kufr", "The mufti", "the governor", "asserted")),
 ])
 def test_the_only_event_and_its_roles(nlp: Language, text: str, expected) -> None:
     assert events(nlp, text) == [expected]
