@@ -163,11 +163,21 @@ class TakfirDeclarations:
             return self._match_surface(doc)
         events: list[Found] = []
         regions = quote_regions(doc)
+        terms = self._act_nouns(doc)
         for cand in self.candidates(doc):
+            if _glosses_a_term(self.words, cand, terms):
+                continue
             event = self._event(doc, cand, events, regions)
             if event is not None:
                 events.append(event)
         return events
+
+    def _act_nouns(self, doc: Doc) -> list[int]:
+        """Last token of every act noun of the lexicon ("takfir", "excommunication")."""
+        assert self.lexicon is not None
+        return [span.end - 1 for span in doc.spans.get(LEXICON_KEY, [])
+                if (entry := self.lexicon.by_id.get(span.id_ or span.kb_id_)) is not None
+                and entry.kind == "act_noun"]
 
     def _match_surface(self, doc: Doc) -> list[Found]:
         """Without a parse (the fast pipeline): a verdict word after a declaring verb in
@@ -351,6 +361,36 @@ def _not_an_event(w: R.Words, cand: Candidate) -> bool:
             owner = tok.head if tok.dep_ == "relcl" else tok
             if refusing and (tok.dep_ == "csubj" or R.is_class(owner)):
                 return True
+    return False
+
+
+_GLOSS_OPENERS = frozenset({"(", "—", "–", "-", "--", ",", ":"})
+_GLOSS_CLOSERS = frozenset({")", "—", "–", "--", ";"})
+_GLOSS_FILLERS = frozenset({"or", "i.e.", "i.e", "ie", "that", "is", "the", "act", "practice",
+                            "of", "meaning", "means", "namely", "literally", "a", "process"})
+
+
+def _glosses_a_term(w: R.Words, cand: Candidate, terms: list[int]) -> bool:
+    """A verdict inside the gloss that explains a takfir term to the reader: "takfir
+    (declaring a Muslim an apostate)", "takfir, the act of labelling Muslims apostates"
+    (GUIDELINES.md §4.2): the term is defined, nobody is declared."""
+    doc, start = cand.span.doc, cand.span.start
+    sent = cand.span.sent
+    for term in sorted((i for i in terms if sent.start <= i < start and start - i <= 14),
+                       reverse=True):
+        i = term + 1
+        if doc[i].text not in _GLOSS_OPENERS:
+            continue
+        i += 1
+        while i < start and doc[i].lower_ in _GLOSS_FILLERS:
+            i += 1
+        gerund = doc[i] if i < start else None
+        if gerund is not None and gerund.lemma_ in w.declaring and gerund.tag_ in (
+                "VBG", "NN") and gerund.lower_.endswith("ing") and not any(
+                doc[x].text in _GLOSS_CLOSERS for x in range(i, start)):
+            object_words = doc[gerund.i + 1:start]  # a gloss declares anyone, not a party
+            return any(x.lower_ in w.generic_targets | w.muslim for x in object_words) and \
+                not any(x.ent_type_ and x.lower_ not in w.muslim for x in object_words)
     return False
 
 

@@ -83,6 +83,10 @@ def test_real_constructions_are_takfir_sentences(nlp: Language, text: str) -> No
     "The video called the coalition pilots infidels.",
     # apostates in general
     "An apostate must be given time to repent, the jurist wrote.",
+    # a gloss that explains the term to the reader (GUIDELINES.md §4.2)
+    "Critics fault the sect for its practice of takfir (declaring a Muslim an apostate).",
+    "The question of takfir—labelling Muslims as apostates—divides the movement.",
+    "Takfir, declaring other Muslims unbelievers, is at the core of the quarrel.",
 ])
 def test_discussions_and_generalities_are_not_events(nlp: Language, text: str) -> None:
     assert not positive(nlp, text), events(nlp, text)
@@ -126,8 +130,15 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
     ("The mufti held that the governor had fallen into kufr.",
      ("kufr", "The mufti", "the governor", "asserted")),
 ])
+
+
 def test_the_only_event_and_its_roles(nlp: Language, text: str, expected) -> None:
     assert events(nlp, text) == [expected]
+
+
+def test_a_participle_after_an_act_of_takfir_is_no_gloss(nlp: Language) -> None:
+    text = "The brigade pronounced takfir, declaring the Northern Front apostates."
+    assert ("apostates", "The brigade", "the Northern Front", "asserted") in events(nlp, text)
 
 
 @pytest.mark.parametrize(("text", "trigger", "declarer"), [
