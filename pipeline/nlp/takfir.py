@@ -29,9 +29,11 @@ from .syntax import (
     CONDITIONAL_MARKS,
     COPULAS,
     FIRST_PERSON,
+    FIRST_PERSON_ALL,
     MODALS,
     NAME_LABELS,
     NEGATIVE_SUBJECTS,
+    RELATIVE_PRONOUNS,
     children,
     clause_subject,
     first_child,
@@ -237,6 +239,9 @@ class TakfirDeclarations:
         declarer_tok = _issuer(w, _informative(_declarer(w, t, frame, avoid=taken)
                                                or _surface_declarer(w, t)
                                                or _quote_speaker(w, t, regions)))
+        if declarer_tok is not None and declarer_tok.lower_ in FIRST_PERSON:
+            declarer_tok = _quote_speaker(w, t, regions) or _reporter(w, declarer_tok) \
+                or declarer_tok  # the speaker named outside the "we" (§3.7 rule 3)
         declarer = None
         if declarer_tok is not None and declarer_tok.i not in avoid:
             start, end = R.argument_span(declarer_tok, avoid=avoid)
@@ -606,6 +611,22 @@ def _quote_speaker(w: R.Words, t: Token, regions: list[tuple[int, int]]) -> Toke
             subj = first_child(tok, "nsubj")
             if subj is not None and subj.lower_ not in FIRST_PERSON:
                 return subj
+    return None
+
+
+def _reporter(w: R.Words, pronoun: Token) -> Token | None:
+    """The third-person subject of a reporting verb above a first-person pronoun: "the
+    cleric said that we must declare them apostates" -> the cleric; through a relative
+    clause to its antecedent ("friends who say that we ...")."""
+    for verb in list(pronoun.ancestors)[1:]:
+        if verb.pos_ not in ("VERB", "AUX") or verb.lemma_ not in w.reporting:
+            continue
+        subj = first_child(verb, "nsubj")
+        if subj is not None and subj.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+            subj = verb.head
+        if subj is not None and subj.lower_ not in FIRST_PERSON_ALL and subj.pos_ != "PRON":
+            return subj
+        return None
     return None
 
 

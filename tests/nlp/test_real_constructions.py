@@ -148,6 +148,10 @@ def test_a_participle_after_an_act_of_takfir_is_no_gloss(nlp: Language) -> None:
     # a pronoun gives way to the name it stands for (GUIDELINES.md §3.7 rule 3)
     ("In his new book Samir Haddad explains why he considers the Northern Front apostates.",
      "apostates", "Samir Haddad"),
+    # a "we" inside reported speech gives way to the speaker (GUIDELINES.md §3.7 rule 3)
+    ("\"We declare the police apostates,\" the cleric said.", "apostates", "the cleric"),
+    ("The recruiter told them that we count the soldiers murtaddin.", "murtaddin",
+     "The recruiter"),
     # a document is never the declarer: its issuer is
     ("The statement of the brigade explains why it considers the Northern Front apostates.",
      "apostates", "the brigade"),
