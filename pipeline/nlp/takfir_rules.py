@@ -194,6 +194,10 @@ def _predicate_frame_at(w: Words, t: Token) -> Frame | None:
             return Frame(anchor.head if anchor.head.pos_ == "VERB" else None, anchor, None,
                          act=True)
         if anchor.lemma_ in w.enacting | w.declaring or anchor.pos_ in ("VERB", "AUX"):
+            later = next((c for c in head.children if c.dep_ in ("pobj", "dobj", "appos")
+                          and c.i > t.i and c.pos_ in ("NOUN", "PROPN")), None)
+            if later is not None and anchor.lemma_ in w.declaring:
+                return Frame(anchor, later, None, act=True)  # "declared as apostates X"
             target = patient_of(anchor)
             if target is None and anchor.lemma_ in COPULAS:
                 target = first_child(anchor, "nsubj")

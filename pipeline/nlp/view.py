@@ -113,6 +113,10 @@ class ParseView:
                 continue
             word = token.text
             english = self.english.get(normalize(word)) if word.isalpha() else None
+            after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if english is not None and after is not None and after.is_alpha and \
+                    normalize(after.text) in self.english:
+                english = "unbelieving"  # "kaafir murtad": a modifier, then the noun
             if word == "IS" and token.i not in shouting:
                 word = "ISIS"  # the acronym; the tagger reads "IS" as the verb
             elif english is not None:  # "murtaddin" reaches the tagger as "unbelievers"

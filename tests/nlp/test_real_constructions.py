@@ -126,6 +126,9 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
      ("outside the fold of Islam", "The council", "the mayor", "asserted")),
     ("The sheikh declared the judges outside the pale of Islam.",
      ("outside the pale of Islam", "The sheikh", "the judges", "asserted")),
+    # a verdict before the object it is said of
+    ("They declared as apostates the judges of the town.",
+     ("apostates", "They", "the judges of the town", "asserted")),
     # falling into a charge: the subject is the target
     ("The mufti held that the governor had fallen into kufr.",
      ("kufr", "The mufti", "the governor", "asserted")),

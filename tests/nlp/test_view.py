@@ -74,3 +74,15 @@ def test_transliterated_terms_reach_the_model_in_english() -> None:
     assert "apostates" not in view.english  # English terms stay as they are
     doc = nlp("The murtaddin fled the town.")
     assert doc[1].text == "murtaddin" and doc[1].pos_ == "NOUN" and doc[1].dep_ == "nsubj"
+
+
+def test_two_transliterated_terms_in_a_row_are_a_modifier_and_a_noun() -> None:
+    nlp = build_nlp()
+    view = nlp.get_pipe("takfir_parse_view")
+    doc = nlp.make_doc("The judges of the town are kaafir murtad.")
+    view.initialize()
+    assert view.view(doc).words[6:8] == ["unbelieving", "unbeliever"]
+    parsed = nlp("The judges of the town are kaafir murtad.")
+    targets = [parsed.text[e["target"]["start"]:e["target"]["end"]]
+               for e in parsed._.takfir_events if e["target"]]
+    assert targets == ["The judges of the town"]
