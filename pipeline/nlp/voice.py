@@ -19,6 +19,7 @@ from ..lexicon import normalize
 from .cues import Cues
 
 FAVOR, AGAINST = "FAVOR", "AGAINST"
+QUOTES = frozenset({'"', "'", "\u201c", "\u201d", "\u2018", "\u2019"})
 MAX_PHRASE = 6  # words in the longest voice phrase
 QUOTED_TEXT = 0.5  # share of quoted tokens above which the quotation is the text's voice
 # Words that refer to a group in a critic's text ("they massacred ...", "this group") and to
@@ -65,7 +66,9 @@ def document_voice(doc: Doc, cues: Cues, quoted: Sequence[bool]) -> Voice:
     religious = _count(words, cues["voice.religious"])
     partisan = _count(words, cues["voice.in_group"] | cues["voice.enemy_names"])
     critic = _count(words, cues["voice.critic_labels"])
-    outsider = _count(words, cues["voice.exonyms"]) + sum(t.text == "IS" for t in own)
+    body = [t for t in own if not _in_title(t)]  # a translator's or editor's title
+    outsider = _count([w for t in body for w in normalize(t.text).split()],
+                      cues["voice.exonyms"]) + sum(t.text == "IS" for t in body)
     insider = _count(words, cues["voice.endonyms"])
     first = sum(t.lower_ in FIRST_PERSON_WORDS for t in own)
     reporting = _count(words, cues["voice.reporting"])
@@ -80,6 +83,17 @@ def document_voice(doc: Doc, cues: Cues, quoted: Sequence[bool]) -> Voice:
             insider >= 1 or partisan >= limits["voice.min_partisan"]):
         label = FAVOR
     return Voice(label, religious, partisan, critic)
+
+
+def _in_title(token: Token) -> bool:
+    """In the text's first line when it is a title (no sentence-final mark): "Translation
+    of ISIS Statement ..." names the group as the translator does, not as the author."""
+    doc = token.doc
+    first_break = next((t.i for t in doc if t.is_space and "\n" in t.text), len(doc))
+    if token.i >= first_break:
+        return False
+    line = [t.text for t in doc[:first_break] if not t.is_space and t.text not in QUOTES]
+    return bool(line) and line[-1] not in (".", "!", "?")
 
 
 def _count(words: list[str], phrases: Iterable[str]) -> int:

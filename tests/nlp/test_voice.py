@@ -47,6 +47,13 @@ def test_a_reproduced_statement_speaks_in_its_speakers_voice(blank: Language) ->
     assert voice(blank, transcript) == "FAVOR"
 
 
+def test_a_translators_title_does_not_give_the_group_its_outsiders_name(
+        blank: Language) -> None:
+    assert voice(blank, "Translation of an ISIS Statement to the Tribes\n\n" + SYMPATHIZER) \
+        == "FAVOR"
+    assert voice(blank, "A warning about ISIS.\n\n" + SYMPATHIZER) == "AGAINST"
+
+
 def test_partisan_voice_labels_every_sentence_that_refers_to_the_group() -> None:
     nlp = build_nlp()
     doc = nlp(CRITIC)
