@@ -408,6 +408,9 @@ def _discussion(w: R.Words, t: Token, frame: R.Frame, target: Span | None) -> bo
         return True
     verb = frame.verb or next((v for v in list(path_up(t))[1:4] if v.pos_ in ("VERB", "AUX")),
                               None)
+    if verb is not None and verb.dep_ in ("xcomp", "ccomp") and verb.lemma_ in COPULAS and (
+            verb.head.lemma_ in w.declaring | w.reporting):
+        verb = verb.head  # "considered the men to be infidels": the declaring verb's clause
     if verb is not None and is_non_finite(verb) and (target is None or _generic(
             w, target.root)):
         return True

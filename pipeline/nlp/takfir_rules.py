@@ -133,6 +133,8 @@ def find_frame(w: Words, t: Token, kind: str) -> Frame | None:
 def _predicate_frame(w: Words, t: Token) -> Frame | None:
     frame = _predicate_frame_at(w, t)
     head = t.head
+    while head.dep_ == "conj" and head.head.i < head.i:  # the first of the conjuncts
+        head = head.head
     if frame is None and t.dep_ == "conj" and head.dep_ in ("dobj", "dative") and (
             head.head.lemma_ in w.declaring):  # "declared [him and his followers infidels]"
         mods = [c for c in t.lefts if c.dep_ in ("poss", "compound", "det", "amod")]
@@ -242,7 +244,8 @@ def _small_clause(w: Words, t: Token) -> Frame | None:
             nouns = [x for x in between if x.pos_ in ("NOUN", "PROPN", "PRON")]
             if nouns and not any(x.text in (",", ";", ":") for x in between):
                 start = between[-1].i
-                return Frame(tok, None, None, act=True, target_span=(start, t.i))
+                end = t.left_edge.i if start < t.left_edge.i < t.i else t.i  # not "an"
+                return Frame(tok, None, None, act=True, target_span=(start, end))
             return None
         if tok.pos_ not in _NOMINAL_POS or tok.text in (".", "?", "!") or len(between) > 8:
             return None
@@ -348,7 +351,11 @@ def argument_span(token: Token, *, avoid: Iterable[int] = (), whole_class: bool 
             if named is not None and named.label_ == "PERSON":
                 return named.start, named.end
     keep = {token.i}
+    conjuncts = [c.i for c in token.children if c.dep_ == "conj"]
     for child in token.children:
+        if child.dep_ == "punct" and child.text == "," and any(c > child.i for c in conjuncts):
+            keep.add(child.i)  # "all soldiers, the judges and the scholars" (§3.7 rule 4)
+            continue
         if child.dep_ in ("punct", "case") or any(s.i in blocked for s in child.subtree):
             continue
         if not whole_class and (child.dep_ == "appos" or child.lower_ in REFLEXIVES or (

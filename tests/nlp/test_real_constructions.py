@@ -129,6 +129,14 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
     # a verdict before the object it is said of
     ("They declared as apostates the judges of the town.",
      ("apostates", "They", "the judges of the town", "asserted")),
+    # "to be" after a declaring verb keeps the verb's clause, even with a generic noun
+    ("They declared Muslims to be unbelievers.", ("unbelievers", "They", "Muslims", "asserted")),
+    # a long coordinated target is one span (GUIDELINES.md §3.7 rule 4)
+    ("The emir declared the judges, the police and the teachers apostates.",
+     ("apostates", "The emir", "the judges, the police and the teachers", "asserted")),
+    # a small clause's target stops before the verdict's article
+    ("The cleric declared Ahmad Karimi an infidel.",
+     ("infidel", "The cleric", "Ahmad Karimi", "asserted")),
     # falling into a charge: the subject is the target
     ("The mufti held that the governor had fallen into kufr.",
      ("kufr", "The mufti", "the governor", "asserted")),
