@@ -13,6 +13,7 @@ refers to the original text. Hidden tokens hang from their nearest neighbour as 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,8 @@ MAX_WORD_GLOSS = 3  # "[apostates]", "(strict monotheists)"; longer ones are ins
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "this", "that",
                           "these", "those", "our", "my", "your"})
 HEADLINE_SHARE = 0.7
+# The Arabic article glued to a name: the tagger reads "al-Maqdisi" as a verb or an auxiliary.
+_ARTICLE = re.compile(r"^(?:[Aa][lnrstdz]|[Ee]l|[Aa]sh|[Aa]dh)-(?=[A-Z][a-z])")
 _ATTRS = [TAG, POS, MORPH, LEMMA, DEP, HEAD, ENT_IOB, ENT_TYPE]
 
 
@@ -117,7 +120,9 @@ class ParseView:
             if english is not None and after is not None and after.is_alpha and \
                     normalize(after.text) in self.english:
                 english = "unbelieving"  # "kaafir murtad": a modifier, then the noun
-            if word == "IS" and token.i not in shouting:
+            if _ARTICLE.match(word):
+                word = _ARTICLE.sub("", word)  # "al-Maqdisi" reaches the tagger as a name
+            elif word == "IS" and token.i not in shouting:
                 word = "ISIS"  # the acronym; the tagger reads "IS" as the verb
             elif english is not None:  # "murtaddin" reaches the tagger as "unbelievers"
                 word = english.capitalize() if word[0].isupper() else english

@@ -86,3 +86,15 @@ def test_two_transliterated_terms_in_a_row_are_a_modifier_and_a_noun() -> None:
     targets = [parsed.text[e["target"]["start"]:e["target"]["end"]]
                for e in parsed._.takfir_events if e["target"]]
     assert targets == ["The judges of the town"]
+
+
+def test_the_arabic_article_of_a_name_is_hidden_from_the_tagger() -> None:
+    nlp = build_nlp()
+    view = nlp.get_pipe("takfir_parse_view")
+    view.initialize()
+    merge = nlp.get_pipe("takfir_hyphen_merger")
+    doc = merge(nlp.make_doc("The scholar al-Rashidi declared Khalid al-Tamimi an apostate."))
+    assert view.view(doc).words[2:6] == ["Rashidi", "declared", "Khalid", "Tamimi"]
+    parsed = nlp("The scholar al-Rashidi declared Khalid al-Tamimi an apostate.")
+    assert [t.pos_ for t in parsed if t.text.startswith("al-")] == ["PROPN", "PROPN"]
+    assert parsed.text == "The scholar al-Rashidi declared Khalid al-Tamimi an apostate."
