@@ -30,6 +30,7 @@ SECTIONS: dict[str, str] = {
     "takfir.act_verbs": "verbs that perform takfir as an act (declare, pronounce, make takfir)",
     "takfir.document_nouns": "documents, never declarers themselves (a leaflet, the statement)",
     "takfir.negating_verbs": "verbs that deny or refuse the verdict (refused to declare)",
+    "takfir.disapproving_words": "judgements that reject the verdict they govern (unfair)",
     "takfir.neutralizing": "words that undo a negation (did not hesitate to call)",
     "takfir.hypothetical_words": "words that make a verdict possible, not pronounced",
     "takfir.implied_words": "words that make a verdict suggested, not pronounced",

@@ -690,6 +690,9 @@ def _mode(w: R.Words, t: Token, cand: Candidate, frame: R.Frame, klass: bool) ->
             negated = True
         if tok.i not in inside and tok.lemma_ in w.negating and tok.i != t.i:
             negated = True
+        if tok.lemma_ in COPULAS and any(c.dep_ in ("acomp", "attr") and c.lemma_.lower()
+                                         in w.disapproving for c in tok.children):
+            negated = True  # "it was unfair to hold him a kafir"
         subj = first_child(tok, "nsubj")
         if subj is not None and (subj.lemma_ in NEGATIVE_SUBJECTS or any(
                 c.lower_ == "no" for c in subj.children if c.dep_ == "det")):
@@ -818,9 +821,12 @@ def _informative(token: Token | None) -> Token | None:
     if token is None or token.pos_ != "PRON" or token.lower_ in FIRST_PERSON:
         return token
     clause = token.head
+    if token.lower_ == "it" and clause.lemma_ in COPULAS and children(clause, "xcomp", "ccomp"):
+        token = None  # "it is wrong to call them apostates": no one, unless a reporter
     while clause.dep_ in ("ccomp", "xcomp", "advcl") and clause.head.i != clause.i:
         clause = clause.head
         subj = first_child(clause, "nsubj")
-        if subj is not None and subj.pos_ in ("NOUN", "PROPN"):
+        if subj is not None and subj.pos_ in ("NOUN", "PROPN") or (
+                token is None and subj is not None and subj.lower_ not in FIRST_PERSON):
             return subj
     return token

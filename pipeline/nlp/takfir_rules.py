@@ -48,6 +48,7 @@ class Words:
     act_verbs: frozenset[str]
     documents: frozenset[str]
     negating: frozenset[str]
+    disapproving: frozenset[str]
     neutralizing: frozenset[str]
     hypothetical: frozenset[str]
     implied: frozenset[str]
@@ -74,6 +75,7 @@ class Words:
         sections = {"declaring": "declaring_verbs", "reporting": "reporting_verbs",
                     "enacting": "enacting_verbs", "accusing": "accusing_verbs",
                     "documents": "document_nouns", "negating": "negating_verbs",
+                    "disapproving": "disapproving_words",
                     "hypothetical": "hypothetical_words", "implied": "implied_words",
                     "excuse": "excuse_words", "refusal": "refusal_words",
                     "muslim": "muslim_words",

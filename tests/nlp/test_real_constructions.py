@@ -137,6 +137,11 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
     # a small clause's target stops before the verdict's article
     ("The cleric declared Ahmad Karimi an infidel.",
      ("infidel", "The cleric", "Ahmad Karimi", "asserted")),
+    # a judgement that rejects the verdict negates it; an expletive "it" declares nothing
+    ("He wrote that it is wrong to call the soldiers apostates.",
+     ("apostates", "He", "the soldiers", "negated")),
+    ("It is a mistake to declare the villagers unbelievers.",
+     ("unbelievers", None, "the villagers", "negated")),
     # falling into a charge: the subject is the target
     ("The mufti held that the governor had fallen into kufr.",
      ("kufr", "The mufti", "the governor", "asserted")),
