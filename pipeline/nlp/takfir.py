@@ -166,8 +166,10 @@ class TakfirDeclarations:
         events: list[Found] = []
         regions = quote_regions(doc)
         terms = self._act_nouns(doc)
-        for cand in self.candidates(doc):
-            if _glosses_a_term(self.words, cand, terms):
+        cands = self.candidates(doc)
+        heads = {c.head.i for c in cands}
+        for cand in cands:
+            if _glosses_a_term(self.words, cand, terms) or _defines_a_class(cand, heads):
                 continue
             event = self._event(doc, cand, events, regions)
             if event is not None:
@@ -396,6 +398,24 @@ def _glosses_a_term(w: R.Words, cand: Candidate, terms: list[int]) -> bool:
             object_words = doc[gerund.i + 1:start]  # a gloss declares anyone, not a party
             return any(x.lower_ in w.generic_targets | w.muslim for x in object_words) and \
                 not any(x.ent_type_ and x.lower_ not in w.muslim for x in object_words)
+    return False
+
+
+_GENERIC_WH = frozenset({"whenever", "whoever", "whosoever", "whomever"})
+
+
+def _defines_a_class(cand: Candidate, heads: set[int]) -> bool:
+    """A verdict inside the clause that defines who a name applies to, when the sentence
+    pronounces no verdict outside it: "whoever kills a Muslim by calling him a kafir is a
+    Harori", "whenever Muslims make takfir of Muslims, they are called fanatics" (§4.2)."""
+    for tok in path_up(cand.head):
+        if tok.dep_ not in ("advcl", "csubj") or tok.i == cand.head.i:
+            continue
+        if not any(c.lower_ in _GENERIC_WH for c in tok.children):
+            return False
+        clause = range(tok.left_edge.i, tok.right_edge.i + 1)
+        sent = cand.span.sent
+        return not any(h not in clause and sent.start <= h < sent.end for h in heads)
     return False
 
 

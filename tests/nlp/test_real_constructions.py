@@ -87,6 +87,10 @@ def test_real_constructions_are_takfir_sentences(nlp: Language, text: str) -> No
     "Critics fault the sect for its practice of takfir (declaring a Muslim an apostate).",
     "The question of takfir—labelling Muslims as apostates—divides the movement.",
     "Takfir, declaring other Muslims unbelievers, is at the core of the quarrel.",
+    # a verdict inside the clause that defines who a name applies to (§4.2)
+    "Whenever Muslims make takfir of other Muslims without fighting them, they are called "
+    "zealots.",
+    "Whoever kills a Muslim by calling him a kafir is a Harori.",
 ])
 def test_discussions_and_generalities_are_not_events(nlp: Language, text: str) -> None:
     assert not positive(nlp, text), events(nlp, text)
@@ -150,6 +154,11 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
 
 def test_the_only_event_and_its_roles(nlp: Language, text: str, expected) -> None:
     assert events(nlp, text) == [expected]
+
+
+def test_a_verdict_outside_the_defining_clause_still_counts(nlp: Language) -> None:
+    text = "Whoever does not make takfir of the polytheists is himself a kafir."
+    assert [e[0] for e in events(nlp, text)] == ["kafir"]
 
 
 def test_a_participle_after_an_act_of_takfir_is_no_gloss(nlp: Language) -> None:
