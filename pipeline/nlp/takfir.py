@@ -217,7 +217,7 @@ class TakfirDeclarations:
         else:
             frame = R.find_frame(w, t, cand.kind)
         if frame is None:
-            return self._naming(doc, cand, prior)
+            return self._naming(doc, cand, prior, regions)
         avoid = set(range(cand.span.start, cand.span.end))
         target = _target_span(doc, frame, avoid)
         if target is None and not (frame.act and frame.verb is not None):
@@ -276,7 +276,8 @@ class TakfirDeclarations:
         target = _named(target, declarer)
         return Found(cand.span, declarer, target, ground, mode, chain, round(score, 2))
 
-    def _naming(self, doc: Doc, cand: Candidate, prior: list[Found]) -> Found | None:
+    def _naming(self, doc: Doc, cand: Candidate, prior: list[Found],
+                regions: list[tuple[int, int]]) -> Found | None:
         """GUIDELINES.md §4.16: an apostasy word naming a specific party in a speaker's own
         voice ("the murtaddin took the villages", "fought the apostates of the Sahwat")."""
         w = self.words
@@ -297,8 +298,12 @@ class TakfirDeclarations:
         frame = R.Frame(None, found, None, act=False)
         mode = _mode(w, t, cand, frame, False)
         speaker = first_child(t.sent.root, "nsubj")  # "We saw how the murtaddin ..."
-        declarer = doc[speaker.i:speaker.i + 1] if speaker is not None and \
-            speaker.lower_ in FIRST_PERSON else None
+        if speaker is None or speaker.lower_ not in FIRST_PERSON:
+            speaker = _quote_speaker(w, t, regions)  # '"The murtaddin fled," the group said'
+        declarer = None
+        if speaker is not None:
+            start, end = R.argument_span(speaker, avoid=range(cand.span.start, cand.span.end))
+            declarer = doc[start:end] if end > start else None
         return Found(cand.span, declarer, target, None, mode, False, 0.55)
 
     # -- writing -------------------------------------------------------------------------------
@@ -598,6 +603,10 @@ def _named(span: Span | None, other: Span | None) -> Span | None:
     """GUIDELINES.md §3.7 rule 3, name over pronoun: a third-person pronoun argument becomes
     the name it stands for earlier in the sentence (a subject pronoun: the subject of a
     clause above it; otherwise the nearest earlier name of a fitting kind)."""
+    if span is not None and _group_description(span):
+        names = [e for e in span.sent.ents if e.label_ == "ORG" and e.end <= span.start
+                 and not (other is not None and other.start < e.end and e.start < other.end)]
+        return names[-1] if names else span  # "... on Hamas, saying the Palestinian group"
     if span is None or len(span) != 1 or span[0].lower_ not in _PRONOUN_REFERENTS:
         return span
     pronoun = span[0]
@@ -618,6 +627,17 @@ def _named(span: Span | None, other: Span | None) -> Span | None:
             if found is not None:
                 return found
     return names[-1]
+
+
+_GROUP_NOUNS = frozenset({"group", "organization", "organisation", "movement", "faction",
+                          "militia", "outfit"})
+
+
+def _group_description(span: Span) -> bool:
+    """A definite description of a group with no name in it: "the Palestinian group"."""
+    root = span[-1]
+    return root.lemma_.lower() in _GROUP_NOUNS and span[0].lower_ == "the" and not any(
+        t.ent_type_ or t.tag_ == "POS" for t in span) and root.tag_ == "NN"
 
 
 def _quote_speaker(w: R.Words, t: Token, regions: list[tuple[int, int]]) -> Token | None:

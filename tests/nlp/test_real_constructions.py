@@ -146,6 +146,9 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
      ("apostates", "He", "the soldiers", "negated")),
     ("It is a mistake to declare the villagers unbelievers.",
      ("unbelievers", None, "the villagers", "negated")),
+    # a description of a group gives way to its name earlier in the sentence (§3.7 rule 3)
+    ("The Islamic State declared war on Jabhat al-Nusra, saying the rival group is an "
+     "apostate.", ("apostate", "Islamic State", "Jabhat al-Nusra", "asserted")),
     # falling into a charge: the subject is the target
     ("The mufti held that the governor had fallen into kufr.",
      ("kufr", "The mufti", "the governor", "asserted")),
@@ -177,6 +180,12 @@ def test_a_participle_after_an_act_of_takfir_is_no_gloss(nlp: Language) -> None:
     ("\"We declare the police apostates,\" the cleric said.", "apostates", "the cleric"),
     ("The recruiter told them that we count the soldiers murtaddin.", "murtaddin",
      "The recruiter"),
+    # the speaker of a quotation names the party its own apostasy word names (§4.16)
+    ("\"The apostates of the border militia will be punished,\" said the brigade.",
+     "apostates", "the brigade"),
+    # presenting someone as unbelievers is a verdict of the presenter
+    ("The bulletin's editors attacked the front, presenting its leaders as \"nullifiers of "
+     "Islam\".", "nullifiers of Islam", "The bulletin's editors"),
     # a document is never the declarer: its issuer is
     ("The statement of the brigade explains why it considers the Northern Front apostates.",
      "apostates", "the brigade"),
