@@ -436,6 +436,11 @@ def _discussion(w: R.Words, t: Token, frame: R.Frame, target: Span | None) -> bo
     if verb is not None and verb.dep_ in ("xcomp", "ccomp") and verb.lemma_ in COPULAS and (
             verb.head.lemma_ in w.declaring | w.reporting):
         verb = verb.head  # "considered the men to be infidels": the declaring verb's clause
+    if target is not None and target.start > 0 and _generic(w, target.root):
+        before = t.doc[target.start - 1]  # "declaring someone as kafir is ..." misparsed
+        if before.lemma_ in w.declaring and is_non_finite(before) and before.dep_ in (
+                "csubj", "ROOT", "nsubj", "pcomp"):
+            return True
     if verb is not None and is_non_finite(verb) and (target is None or _generic(
             w, target.root)):
         return True
@@ -717,6 +722,8 @@ def _mode(w: R.Words, t: Token, cand: Candidate, frame: R.Frame, klass: bool) ->
     path = [tok for tok in path_up(t)]
     if frame.verb is not None and frame.verb not in path:
         path = [*path, *path_up(frame.verb)]
+    if t.dep_ == "conj" and any(c.lower_ in ("neither", "nor") for c in t.head.children):
+        negated = True  # "neither impious nor apostate"
     below: Token | None = None
     for tok in path:
         if below is not None and (below.dep_ in ("advcl", "relcl", "parataxis") or (
@@ -725,7 +732,8 @@ def _mode(w: R.Words, t: Token, cand: Candidate, frame: R.Frame, klass: bool) ->
         below = tok
         if tok.lemma_ in w.neutralizing:
             neutral = True
-        negs = [c for c in children(tok, "neg") if c.i not in inside]
+        negs = [c for c in children(tok, "neg", "preconj", "cc") if c.i not in inside
+                and (c.dep_ == "neg" or c.lower_ in ("neither", "nor"))]
         if negs and tok.lemma_ not in w.neutralizing:
             negated = True
         if tok.i not in inside and tok.lemma_ in w.negating and tok.i != t.i:

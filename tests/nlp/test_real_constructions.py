@@ -91,6 +91,10 @@ def test_real_constructions_are_takfir_sentences(nlp: Language, text: str) -> No
     "Whenever Muslims make takfir of other Muslims without fighting them, they are called "
     "zealots.",
     "Whoever kills a Muslim by calling him a kafir is a Harori.",
+    # a gerund of declaring with an unspecified target, however parsed
+    "Declaring someone a kafir or a Muslim is a heavy responsibility.",
+    # negated by neither ... nor
+    "How do they justify killing villagers who are neither sinners nor apostates?",
 ])
 def test_discussions_and_generalities_are_not_events(nlp: Language, text: str) -> None:
     assert not positive(nlp, text), events(nlp, text)
