@@ -745,6 +745,8 @@ def _mode(w: R.Words, t: Token, cand: Candidate, frame: R.Frame, klass: bool) ->
         if subj is not None and (subj.lemma_ in NEGATIVE_SUBJECTS or any(
                 c.lower_ == "no" for c in subj.children if c.dep_ == "det")):
             negated = True
+    if negated and _rhetorical(t):
+        negated = False  # "how can one who rules by man-made law not be an unbeliever?"
     if negated and not neutral:
         return "negated"
     if klass and not frame.act:
@@ -762,6 +764,18 @@ def _mode(w: R.Words, t: Token, cand: Candidate, frame: R.Frame, klass: bool) ->
     if klass:
         return "generic"
     return "asserted"
+
+
+def _rhetorical(t: Token) -> bool:
+    """A negative question that asserts: "How can X not be an unbeliever?", "Is he not a
+    kafir?" (its answer is the verdict)."""
+    sent = t.sent
+    words = [x.lower_ for x in sent if not x.is_punct and not x.is_space]
+    if not sent.text.rstrip().rstrip('"\u201d').endswith("?") or len(words) < 3:
+        return False
+    return words[0] == "how" and words[1] in ("can", "could") or (
+        words[0] in ("is", "are", "was", "were") and "not" in words[1:3]) or \
+        words[0] in ("isn't", "aren't")
 
 
 def _ground(w: R.Words, doc: Doc, t: Token, frame: R.Frame, target: Token | None, klass: bool,

@@ -153,6 +153,14 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
     # a description of a group gives way to its name earlier in the sentence (§3.7 rule 3)
     ("The Islamic State declared war on Jabhat al-Nusra, saying the rival group is an "
      "apostate.", ("apostate", "Islamic State", "Jabhat al-Nusra", "asserted")),
+    # a negative question that asserts the verdict
+    ("How can a ruler who rejects the law of God not be an infidel?",
+     ("infidel", None, "a ruler who rejects the law of God", "doctrinal")),
+    # forfeiting Islam, and a collective named by a coordinated charge
+    ("Everyone who joins this war has forfeited Islam.",
+     ("forfeited Islam", None, "Everyone who joins this war", "doctrinal")),
+    ("Their allies of hypocrisy and apostasy were defeated.",
+     ("apostasy", None, "Their allies", "asserted")),
     # falling into a charge: the subject is the target
     ("The mufti held that the governor had fallen into kufr.",
      ("kufr", "The mufti", "the governor", "asserted")),
