@@ -240,7 +240,8 @@ class TakfirDeclarations:
             frozenset()
         declarer_tok = _issuer(w, _informative(_declarer(w, t, frame, avoid=taken)
                                                or _surface_declarer(w, t)
-                                               or _quote_speaker(w, t, regions)))
+                                               or _quote_speaker(w, t, regions)
+                                               or _colon_speaker(w, t)))
         if declarer_tok is not None and declarer_tok.lower_ in FIRST_PERSON:
             declarer_tok = _quote_speaker(w, t, regions) or _reporter(w, declarer_tok) \
                 or declarer_tok  # the speaker named outside the "we" (§3.7 rule 3)
@@ -662,6 +663,21 @@ def _quote_speaker(w: R.Words, t: Token, regions: list[tuple[int, int]]) -> Toke
     return None
 
 
+def _colon_speaker(w: R.Words, t: Token) -> Token | None:
+    """The speaker who introduces the verdict with a colon: "The sheikh said: ...",
+    "The Khawarij say:- ..." (a translation's way of quoting)."""
+    sent = t.sent
+    colon = next((x for x in sent if x.text.startswith(":") and x.i < t.i), None)
+    if colon is None or colon.i - sent.start > 12:
+        return None
+    verb = next((x for x in reversed(list(sent.doc[sent.start:colon.i]))
+                 if x.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.lemma_ not in w.reporting or verb.i < colon.i - 3:
+        return None
+    subj = first_child(verb, "nsubj")
+    return subj if subj is not None and subj.i < verb.i else None
+
+
 def _reporter(w: R.Words, pronoun: Token) -> Token | None:
     """The third-person subject of a reporting verb above a first-person pronoun: "the
     cleric said that we must declare them apostates" -> the cleric; through a relative
@@ -880,8 +896,8 @@ def _surface_declarer(w: R.Words, t: Token) -> Token | None:
 
 def _informative(token: Token | None) -> Token | None:
     """A subject pronoun of a reported clause stands for the reporter named above it (§3.7)."""
-    if token is None or token.pos_ != "PRON" or token.lower_ in FIRST_PERSON:
-        return token
+    if token is None or token.tag_ != "PRP" or token.lower_ in FIRST_PERSON:
+        return token  # not "those who make takfir": a class is its own declarer
     clause = token.head
     if token.lower_ == "it" and clause.lemma_ in COPULAS and children(clause, "xcomp", "ccomp"):
         token = None  # "it is wrong to call them apostates": no one, unless a reporter

@@ -198,6 +198,11 @@ def test_a_participle_after_an_act_of_takfir_is_no_gloss(nlp: Language) -> None:
     # presenting someone as unbelievers is a verdict of the presenter
     ("The bulletin's editors attacked the front, presenting its leaders as \"nullifiers of "
      "Islam\".", "nullifiers of Islam", "The bulletin's editors"),
+    # the speaker who introduces the verdict with a colon
+    ("The sheikh wrote: the rulers of these lands are apostates.", "apostates", "The sheikh"),
+    # a class is its own declarer, not the subject of a clause above it
+    ("This error misled many, for they do not know that among the sects are those who make "
+     "takfir on sins.", "takfir", "those"),
     # a document is never the declarer: its issuer is
     ("The statement of the brigade explains why it considers the Northern Front apostates.",
      "apostates", "the brigade"),
