@@ -632,7 +632,10 @@ def _named(span: Span | None, other: Span | None) -> Span | None:
                           < e.end), None)
             if found is not None:
                 return found
-    return names[-1]
+    named = names[-1]
+    if pronoun.dep_ in ("nsubj", "nsubjpass") and named.root.dep_ == "pobj":
+        return span  # "they have the creed of the Khawarij such that they make takfir"
+    return named
 
 
 _GROUP_NOUNS = frozenset({"group", "organization", "organisation", "movement", "faction",

@@ -203,6 +203,9 @@ def test_a_participle_after_an_act_of_takfir_is_no_gloss(nlp: Language) -> None:
     # a class is its own declarer, not the subject of a clause above it
     ("This error misled many, for they do not know that among the sects are those who make "
      "takfir on sins.", "takfir", "those"),
+    # a subject pronoun does not stand for a name inside a prepositional phrase
+    ("They share the creed of the Kharijites, so that they make takfir on sins.", "takfir",
+     "they"),
     # a document is never the declarer: its issuer is
     ("The statement of the brigade explains why it considers the Northern Front apostates.",
      "apostates", "the brigade"),
