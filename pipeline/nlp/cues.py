@@ -59,6 +59,7 @@ SECTIONS: dict[str, str] = {
     "stance.against_verbs": "verbs of opposing the target in their complements",
     "stance.favor_verbs": "verbs of supporting the target in their complements",
     "stance.against_nouns": "nouns of opposing (the campaign against X)",
+    "stance.evaluating_words": "cue words that evaluate rather than act (condemn, praise)",
     "stance.favor_nouns": "nouns of supporting (support for X)",
     "stance.pejorative": "labels that are AGAINST their object (called them Khawarij)",
     "stance.negative_evaluation": "evaluations that are AGAINST a copular subject",

@@ -60,6 +60,7 @@ class Cue:
     priority: int  # 3 takfir event, 2 cue word, 1 evaluation, 0 complaint, -1 author's voice
     position: int
     concessive: bool = False
+    act: bool = False  # a third party's act (fighting the group), not an evaluation
 
     @property
     def rank(self) -> tuple[bool, bool, int]:
@@ -148,6 +149,8 @@ class StanceTagger:
             cues = list(self._event_cues(context, events))
             if context.parsed:  # the word rules read the dependency parse
                 cues += [*self._word_cues(context), *self._evaluation_cues(context)]
+            if voice.label is not None:  # §5.9: the author's voice over others' acts
+                cues = [c for c in cues if not (c.act and c.label != voice.label)]
             cues += self._voice_cues(context, voice, quoted, cues, chain)
             for target in self.index.targets:
                 best = max((c for c in cues if c.target == target), default=None,
@@ -287,8 +290,9 @@ class StanceTagger:
                 targets |= {g for g, lead in self.index.leadership_of.items() if lead in targets}
             # "..., Samir complained": a speech verb is weaker than any other cue
             priority = 0 if cues.has("stance.speech_verbs", token) else 2
+            act = holder is not None and not cues.has("stance.evaluating_words", token)
             for target in targets:
-                yield Cue(target, label, holder, priority, token.i, in_concessive(token))
+                yield Cue(target, label, holder, priority, token.i, in_concessive(token), act)
 
     def _polarity(self, token: Token, ctx: _Context) -> tuple[str, list[Token]] | None:
         """The cue's label and the tokens it applies to, or None if the token is no cue."""

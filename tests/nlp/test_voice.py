@@ -72,3 +72,17 @@ def test_a_party_writing_about_someone_else_sets_no_isis_stance() -> None:
             "repent. They are misguided.")
     doc = nlp(text)
     assert {s["label"] for s in doc._.stance if s["target"] == "ISIS"} == {"NONE"}
+
+
+def isis_labels(doc) -> list[str]:
+    return [s["label"] for s in doc._.stance if s["target"] == "ISIS"]
+
+
+def test_in_a_partisan_text_a_third_partys_act_yields_to_the_authors_voice() -> None:
+    nlp = build_nlp()
+    act = nlp(SYMPATHIZER + " The apostate factions are fighting the Islamic State in the "
+              "north.")
+    assert isis_labels(act)[-1] == "FAVOR"
+    said = nlp(SYMPATHIZER + " The apostate factions condemned the Islamic State in a "
+               "statement.")
+    assert isis_labels(said)[-1] == "AGAINST"  # a reported evaluation keeps its holder's
