@@ -161,6 +161,9 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
      ("forfeited Islam", None, "Everyone who joins this war", "doctrinal")),
     ("Their allies of hypocrisy and apostasy were defeated.",
      ("apostasy", None, "Their allies", "asserted")),
+    # ceasing to be Muslims is a verdict phrase
+    ("The sheikh ruled that the soldiers had ceased to be Muslims.",
+     ("ceased to be Muslims", "The sheikh", "the soldiers", "asserted")),
     # falling into a charge: the subject is the target
     ("The mufti held that the governor had fallen into kufr.",
      ("kufr", "The mufti", "the governor", "asserted")),
