@@ -904,7 +904,7 @@ def _informative(token: Token | None) -> Token | None:
     clause = token.head
     if token.lower_ == "it" and clause.lemma_ in COPULAS and children(clause, "xcomp", "ccomp"):
         token = None  # "it is wrong to call them apostates": no one, unless a reporter
-    while clause.dep_ in ("ccomp", "xcomp", "advcl") and clause.head.i != clause.i:
+    while clause.dep_ in ("ccomp", "xcomp") and clause.head.i != clause.i:
         clause = clause.head
         subj = first_child(clause, "nsubj")
         if subj is not None and subj.pos_ in ("NOUN", "PROPN") or (

@@ -179,6 +179,14 @@ def test_a_verdict_outside_the_defining_clause_still_counts(nlp: Language) -> No
     assert [e[0] for e in events(nlp, text)] == ["kafir"]
 
 
+def test_a_pronoun_in_a_reason_clause_keeps_its_own_referent(nlp: Language) -> None:
+    text = ("The recruits admitted that they considered the group unbelieving because it did "
+            "not declare takfir on the villagers.")
+    found = events(nlp, text)
+    assert ("unbelieving", "The recruits", "the group", "asserted") in found  # reported "they"
+    assert ("takfir", "it", "the villagers", "negated") in found
+
+
 def test_a_participle_after_an_act_of_takfir_is_no_gloss(nlp: Language) -> None:
     text = "The brigade pronounced takfir, declaring the Northern Front apostates."
     assert ("apostates", "The brigade", "the Northern Front", "asserted") in events(nlp, text)
