@@ -357,8 +357,10 @@ def _not_an_event(w: R.Words, cand: Candidate) -> bool:
                                    for c in root.children):
         return True  # "To excommunicate is to declare takfir"
     for tok in path_up(t):
-        if tok.lemma_ in w.definition_verbs and tok.i != t.i:
-            return True
+        if tok.lemma_ in w.definition_verbs and tok.i != t.i and not (
+                tok.lemma_ in w.declaring and any(
+                    c.pos_ in ("PRON", "PROPN") for c in children(tok, "dobj"))):
+            return True  # not "designated them as apostates"
         if tok.lemma_ in w.refusal and tok.i != t.i and tok.pos_ == "VERB":
             subj = clause_subject(tok)
             if subj is not None and R.is_class(subj):
@@ -446,7 +448,8 @@ def _discussion(w: R.Words, t: Token, frame: R.Frame, target: Span | None) -> bo
             w, target.root)):
         return True
     if frame.verb is None and t.pos_ in ("NOUN", "PROPN") and not children(t, "poss") and (
-            t.dep_ == "ROOT" or t.dep_ in ("nsubj", "nsubjpass") and t.head.lemma_ in COPULAS):
+            t.dep_ == "ROOT" or t.dep_ in ("nsubj", "nsubjpass") and t.head.lemma_ in COPULAS
+    ) and not (t.dep_ == "ROOT" and _names_a_party(target)):
         return True  # "Takfir of Muslim rulers" (a title), "takfir of rulers is forbidden"
     for tok in (t, verb):
         if tok is None:
@@ -457,6 +460,14 @@ def _discussion(w: R.Words, t: Token, frame: R.Frame, target: Span | None) -> bo
                 owner, "poss"):
             return True
     return False
+
+
+def _names_a_party(target: Span | None) -> bool:
+    """A target that is a named party ("Takfeer on Jabhat al-Nusra", a title announcing an
+    act), not a class ("Takfir of Muslim rulers", a topic)."""
+    return target is not None and any(
+        e.label_ in ("ORG", "PERSON", "GPE") and e.start <= target.root.i < e.end
+        for e in target.doc.ents)
 
 
 def _debated(w: R.Words, t: Token) -> bool:

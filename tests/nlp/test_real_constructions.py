@@ -126,6 +126,11 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
     # the speaker of a quotation is the declarer where it closes
     ("\"The rulers of Egypt are apostates. They rule by laws made by men,\" the preacher said.",
      ("apostates", "the preacher", "The rulers of Egypt", "asserted")),
+    # a title that announces an act of takfir on a named party
+    ("Takfir on Jabhat al-Nusra", ("Takfir", None, "Jabhat al-Nusra", "asserted")),
+    # a declaring verb that is also a verb of definition, with a person as object
+    ("The organization has designated them as \"politically active apostates.\"",
+     ("apostates", "The organization", "them", "asserted")),
     # a postponed object is a class target
     ("They considered a kafir anyone who voted in the elections.",
      ("kafir", "They", "anyone who voted in the elections", "doctrinal")),
