@@ -156,6 +156,9 @@ def _predicate_frame_at(w: Words, t: Token) -> Frame | None:
         return Frame(verb, resolve(subj), None, act=verb is not None and verb.lemma_ in
                      w.declaring and t.dep_ != "ccomp" or _is_act_verb(w, verb))
     outside = t.dep_ == "prep" and t.lower_ in OUTSIDE  # "is outside the fold of Islam"
+    if t.dep_ == "npadvmod" and head.lemma_ in COPULAS and any(
+            c.dep_ == "attr" and c.lower_ in REFLEXIVES for c in head.children):
+        outside = True  # "are themselves, unbelievers": the reflexive took the attribute
     if outside and head.dep_ == "dobj" and head.head.lemma_ in w.declaring:
         return Frame(head.head, head, None, act=True)
     if (t.dep_ in ("attr", "acomp") or outside) and head.lemma_ in COPULAS:
@@ -274,6 +277,11 @@ def _act_frame(w: Words, t: Token) -> Frame | None:
                     break
         if target is not None:
             break
+    if target is None and t.dep_ == "pobj" and t.head.head.pos_ == "NOUN":
+        # "a reply to his takfir on Nusra": the parser hangs "on Nusra" on "reply"
+        after = next((p for p in children(t.head.head, "prep")
+                      if p.i == t.right_edge.i + 1 and p.lower_ in ("on", "against")), None)
+        target = first_child(after, "pobj") if after is not None else None
     if verb is not None and verb.lemma_ not in w.act_verbs and target is None:
         return None
     if target is None and verb is None:
@@ -297,7 +305,9 @@ def _charge_frame(w: Words, t: Token) -> Frame | None:
         return None
     prep = t.head
     anchor = prep.head
-    if prep.lower_ == "of" and anchor.pos_ == "NOUN" and anchor.lemma_.lower() in w.collective:
+    if prep.lower_ == "of" and (anchor.pos_ == "NOUN" and anchor.lemma_.lower() in w.collective
+                                or anchor.pos_ == "PROPN" and anchor.ent_type_ in (
+                                    "ORG", "NORP", "GPE")):  # "the Sahwat of apostasy"
         # "the people of polytheism", "the army of apostasy": the collective is the target
         return Frame(None, None, None, act=False,
                      target_span=(anchor.left_edge.i, anchor.i + 1))

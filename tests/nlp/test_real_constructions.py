@@ -169,6 +169,12 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
     # ceasing to be Muslims is a verdict phrase
     ("The sheikh ruled that the soldiers had ceased to be Muslims.",
      ("ceased to be Muslims", "The sheikh", "the soldiers", "asserted")),
+    # a reflexive that took the attribute: "are themselves, unbelievers"
+    ("He writes that those who do not takfir unbelievers are themselves, unbelievers.",
+     ("unbelievers", "He", "those who do not takfir unbelievers", "doctrinal")),
+    # an act noun whose "on" phrase the parser hung on the noun above it
+    ("The scholar wrote a reply to his takfeer on Jabhat al-Nusra.",
+     ("takfeer", "his", "Jabhat al-Nusra", "asserted")),
     # falling into a charge: the subject is the target
     ("The mufti held that the governor had fallen into kufr.",
      ("kufr", "The mufti", "the governor", "asserted")),
