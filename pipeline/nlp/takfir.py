@@ -10,7 +10,7 @@ character offsets into the Doc) and the ``doc.spans`` groups ``takfir_<role>``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -174,7 +174,7 @@ class TakfirDeclarations:
             event = self._event(doc, cand, events, regions)
             if event is not None:
                 events.append(event)
-        return events
+        return _through_stacked_verdicts(events)
 
     def _act_nouns(self, doc: Doc) -> list[int]:
         """Last token of every act noun of the lexicon ("takfir", "excommunication")."""
@@ -274,7 +274,7 @@ class TakfirDeclarations:
         score = 0.55 + 0.2 * (target is not None) + 0.15 * (declarer is not None) \
             + 0.05 * (frame.verb is not None)
         declarer = _named(declarer, target)
-        target = _named(target, declarer)
+        target = _described(_named(target, declarer), declarer)
         return Found(cand.span, declarer, target, ground, mode, chain, round(score, 2))
 
     def _naming(self, doc: Doc, cand: Candidate, prior: list[Found],
@@ -337,6 +337,20 @@ class TakfirDeclarations:
 
 
 # -- event parts -------------------------------------------------------------------------------
+
+def _through_stacked_verdicts(events: list[Found]) -> list[Found]:
+    """'the polytheist apostate Hafidh': a verdict whose target is the next verdict word
+    takes that verdict's target."""
+    out = []
+    for event in events:
+        nxt = next((e for e in events if event.target is not None and e is not event
+                    and e.trigger.start <= event.target.root.i < e.trigger.end), None)
+        if nxt is not None and nxt.target is not None:
+            event = replace(event, target=nxt.target, declarer=event.declarer or nxt.declarer)
+        out.append(event)
+    return out
+
+
 
 def _not_an_event(w: R.Words, cand: Candidate) -> bool:
     """Definitions, words quoted as words, and takfir inside a class's defining clause."""
@@ -542,6 +556,10 @@ def _named_party(t: Token) -> Token | None:
 def _target_span(doc: Doc, frame: R.Frame, avoid: set[int]) -> Span | None:
     if frame.target_span is not None:
         start, end = R.trim(doc, *frame.target_span)
+        name = next((e for e in doc.ents if e.start == start and e.label_ in NAME_LABELS
+                     and e.end < end and doc[e.end].text == ","), None)
+        if name is not None:
+            end = name.end  # §3.7 rule 1: "Hafidh, a preacher" -> the name
         return doc[start:end] if end > start else None
     if frame.target is None or frame.target.i in avoid:
         return None
@@ -647,6 +665,25 @@ def _named(span: Span | None, other: Span | None) -> Span | None:
     if pronoun.dep_ in ("nsubj", "nsubjpass") and named.root.dep_ == "pobj":
         return span  # "they have the creed of the Khawarij such that they make takfir"
     return named
+
+
+_NUMBER = {"he": "NN", "him": "NN", "she": "NN", "her": "NN", "they": "NNS", "them": "NNS"}
+
+
+def _described(span: Span | None, other: Span | None) -> Span | None:
+    """§3.7 rule 3, description over pronoun: a pronoun target with no name to stand for
+    becomes the nearest earlier noun phrase of its number that is a verb's subject or
+    object ("killed the soldier because he considered him an infidel")."""
+    if span is None or len(span) != 1 or span[0].lower_ not in _NUMBER:
+        return span
+    pronoun = span[0]
+    for tok in reversed(list(pronoun.doc[pronoun.sent.start:pronoun.i])):
+        if tok.pos_ == "NOUN" and tok.tag_ == _NUMBER[pronoun.lower_] and tok.dep_ in (
+                "dobj", "nsubj", "nsubjpass") and children(tok, "det", "poss") and not (
+                other is not None and other.start <= tok.i < other.end):
+            start, end = R.argument_span(tok, avoid=range(pronoun.i, pronoun.i + 1))
+            return pronoun.doc[start:end] if end > start else span
+    return span
 
 
 _GROUP_NOUNS = frozenset({"group", "organization", "organisation", "movement", "faction",

@@ -190,6 +190,16 @@ def test_a_verdict_outside_the_defining_clause_still_counts(nlp: Language) -> No
     assert [e[0] for e in events(nlp, text)] == ["kafir"]
 
 
+def test_a_pronoun_target_gives_way_to_the_description_it_stands_for(nlp: Language) -> None:
+    text = "The army killed the villagers because it considered them apostates."
+    assert ("apostates", "it", "the villagers", "asserted") in events(nlp, text)
+
+
+def test_stacked_verdict_words_share_the_name_they_modify(nlp: Language) -> None:
+    text = "Its fighters killed the polytheist apostate Hafidh Abdul Razzaq, a preacher."
+    assert {e[2] for e in events(nlp, text)} == {"Hafidh Abdul Razzaq"}
+
+
 def test_a_pronoun_in_a_reason_clause_keeps_its_own_referent(nlp: Language) -> None:
     text = ("The recruits admitted that they considered the group unbelieving because it did "
             "not declare takfir on the villagers.")
