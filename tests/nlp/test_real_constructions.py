@@ -196,7 +196,8 @@ def test_a_pronoun_target_gives_way_to_the_description_it_stands_for(nlp: Langua
 
 
 def test_stacked_verdict_words_share_the_name_they_modify(nlp: Language) -> None:
-    text = "Its fighters killed the polytheist apostate Hafidh Abdul Razzaq, a preacher."
+    text = ("Its fighters were able to assassinate the polytheist apostate Hafidh Abdul Razzaq, "
+            "a preacher.")
     assert {e[2] for e in events(nlp, text)} == {"Hafidh Abdul Razzaq"}
 
 
