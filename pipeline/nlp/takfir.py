@@ -818,7 +818,8 @@ def _mode(w: R.Words, t: Token, cand: Candidate, frame: R.Frame, klass: bool) ->
         return "negated"
     if klass and not frame.act:
         return "doctrinal"
-    above = [tok for tok in path if tok.i not in inside]
+    into = t.head.head.i if t.dep_ == "pobj" and t.head.lower_ == "into" else -1
+    above = [tok for tok in path if tok.i not in inside and tok.i != into]  # "led into"
     sent = t.sent
     if (any(c.lower_ in MODALS for tok in above for c in children(tok, "aux"))
             or any(c.lower_ in CONDITIONAL_MARKS for tok in above

@@ -62,6 +62,7 @@ class Words:
     logic_nouns: frozenset[str]
     leaving: frozenset[str]
     falling: frozenset[str]
+    causing: frozenset[str]
     generic_targets: frozenset[str]
     declaring_acts: frozenset[str]
     naming_terms: frozenset[str]
@@ -80,6 +81,7 @@ class Words:
                     "excuse": "excuse_words", "refusal": "refusal_words",
                     "muslim": "muslim_words",
                     "leaving": "leaving_verbs", "falling": "falling_verbs",
+                    "causing": "causing_verbs",
                     "promoting": "promoting_verbs",
                     "collective": "collective_nouns", "debating": "debating_words"}
         return cls(**{name: cues[f"takfir.{sections.get(name, name)}"]
@@ -334,6 +336,8 @@ def _charge_frame(w: Words, t: Token) -> Frame | None:
                 else first_child(verb, "nsubj")
         declarer = subject_of(verb) if verb.lemma_ in w.enacting else None
         return Frame(verb, resolve(target), declarer, act=False)
+    if prep.lower_ == "into" and anchor.lemma_ in w.causing and patient_of(anchor) is not None:
+        return Frame(None, patient_of(anchor), None, act=False)  # "leading them into kufr"
     if prep.lower_ in ("into", "in") and anchor.lemma_ in w.falling:  # "fell into kufr"
         return Frame(None, subject_of(anchor), None, act=False)
     if (prep.lower_ in ("for", "over", "with") and anchor.pos_ in ("VERB", "AUX")

@@ -175,6 +175,9 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
     # an act noun whose "on" phrase the parser hung on the noun above it
     ("The scholar wrote a reply to his takfeer on Jabhat al-Nusra.",
      ("takfeer", "his", "Jabhat al-Nusra", "asserted")),
+    # led into a charge: the object is the target
+    ("They blame the agencies for leading the Taliban into \"kufr\".",
+     ("kufr", None, "Taliban", "asserted")),
     # falling into a charge: the subject is the target
     ("The mufti held that the governor had fallen into kufr.",
      ("kufr", "The mufti", "the governor", "asserted")),
