@@ -46,6 +46,7 @@ SECTIONS: dict[str, str] = {
                               "spaces, '|' between alternatives, '?' after an optional word, "
                               "'~' before a lemma",
     "takfir.leaving_verbs": "verbs whose subject leaves the religion (abandoned Islam)",
+    "takfir.abstract_targets": "things, not people: unbelief said of them is no takfir",
     "takfir.causing_verbs": "verbs whose object is brought into the charge (led them into kufr)",
     "takfir.falling_verbs": "verbs whose subject falls into the charge (fell into kufr)",
     "takfir.promoting_verbs": "verbs whose subject practises the takfir in their object",

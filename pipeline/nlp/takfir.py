@@ -222,8 +222,9 @@ class TakfirDeclarations:
         target = _target_span(doc, frame, avoid)
         if target is None and not (frame.act and frame.verb is not None):
             return None
-        if target is not None and _non_muslim(w, target):
-            return None
+        if target is not None and (_non_muslim(w, target) or target.root.lemma_.lower()
+                                   in w.abstract):
+            return None  # unbelief of non-Muslims, or of a system or a creed
         if target is not None and any(e.trigger.start <= target.root.i < e.trigger.end
                                       for e in prior):
             return None  # "apostates who have left the fold": one verdict
@@ -405,6 +406,12 @@ def _glosses_a_term(w: R.Words, cand: Candidate, terms: list[int]) -> bool:
     (GUIDELINES.md §4.2): the term is defined, nobody is declared."""
     doc, start = cand.span.doc, cand.span.start
     sent = cand.span.sent
+    opening = next((x for x in reversed(list(doc[sent.start:start])) if x.text in "()"), None)
+    if opening is not None and opening.text == "(" and start - opening.i <= 3 and any(
+            x.ent_type_ == "TAKFIR_TERM" for x in doc[max(sent.start, opening.i - 3):opening.i]
+    ) and not any(x.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") for x in
+                  doc[opening.i:opening.i + 12] if x.text != ")"):
+        return True  # "takfir al-'adhir ("excommunication of the excuser")": a translation
     for term in sorted((i for i in terms if sent.start <= i < start and start - i <= 14),
                        reverse=True):
         i = term + 1

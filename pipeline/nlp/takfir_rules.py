@@ -59,6 +59,7 @@ class Words:
     refusal: frozenset[str]
     muslim: frozenset[str]
     non_muslim: frozenset[str]
+    abstract: frozenset[str]
     logic_nouns: frozenset[str]
     leaving: frozenset[str]
     falling: frozenset[str]
@@ -81,7 +82,7 @@ class Words:
                     "excuse": "excuse_words", "refusal": "refusal_words",
                     "muslim": "muslim_words",
                     "leaving": "leaving_verbs", "falling": "falling_verbs",
-                    "causing": "causing_verbs",
+                    "causing": "causing_verbs", "abstract": "abstract_targets",
                     "promoting": "promoting_verbs",
                     "collective": "collective_nouns", "debating": "debating_words"}
         return cls(**{name: cues[f"takfir.{sections.get(name, name)}"]

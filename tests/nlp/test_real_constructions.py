@@ -87,6 +87,11 @@ def test_real_constructions_are_takfir_sentences(nlp: Language, text: str) -> No
     "Critics fault the sect for its practice of takfir (declaring a Muslim an apostate).",
     "The question of takfir—labelling Muslims as apostates—divides the movement.",
     "Takfir, declaring other Muslims unbelievers, is at the core of the quarrel.",
+    # a translation in parentheses after a doctrine's name
+    "Central to the sect is the doctrine of takfir al-'adhir (\"excommunication of the "
+    "excuser\").",
+    # unbelief said of a system, not of people
+    "Declare yourselves free from the infidel democratic system.",
     # a verdict inside the clause that defines who a name applies to (§4.2)
     "Whenever Muslims make takfir of other Muslims without fighting them, they are called "
     "zealots.",
