@@ -301,7 +301,10 @@ class TakfirDeclarations:
         mode = _mode(w, t, cand, frame, False)
         speaker = first_child(t.sent.root, "nsubj")  # "We saw how the murtaddin ..."
         if speaker is None or speaker.lower_ not in FIRST_PERSON:
-            speaker = _quote_speaker(w, t, regions)  # '"The murtaddin fled," the group said'
+            speaker = _quote_speaker(w, t, regions) or next((  # '"...," the group said'
+                first_child(v, "nsubj") for v in list(path_up(t))[1:]
+                if v.pos_ in ("VERB", "AUX") and v.lemma_ in w.reporting
+                and first_child(v, "nsubj") is not None), None)  # "X says that if these ..."
         declarer = None
         if speaker is not None:
             start, end = R.argument_span(speaker, avoid=range(cand.span.start, cand.span.end))
@@ -636,9 +639,10 @@ def _declarer(w: R.Words, t: Token, frame: R.Frame, *, reporters: bool = True,
 
 
 DEONTIC = frozenset({"must", "should", "ought", "shall"})
-_PRONOUN_REFERENTS = {"he": {"PERSON"}, "him": {"PERSON"}, "she": {"PERSON"},
-                      "her": {"PERSON"}, "it": {"ORG", "GPE"}, "they": {"ORG", "NORP"},
-                      "them": {"ORG", "NORP"}}
+_PRONOUN_REFERENTS = {"he": {"PERSON"}, "him": {"PERSON"}, "his": {"PERSON"},
+                      "she": {"PERSON"}, "her": {"PERSON"}, "it": {"ORG", "GPE"},
+                      "its": {"ORG", "GPE"}, "they": {"ORG", "NORP"},
+                      "them": {"ORG", "NORP"}, "their": {"ORG", "NORP"}}
 
 
 def _named(span: Span | None, other: Span | None) -> Span | None:

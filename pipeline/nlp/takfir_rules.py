@@ -290,9 +290,17 @@ def _act_frame(w: Words, t: Token) -> Frame | None:
     if target is None and verb is None:
         return None
     declarer = subject_of(verb) if verb is not None else resolve(first_child(t, "poss"))
+    span = None
+    if declarer is None and verb is None:  # "the takfir of al-Qaeda's leaders by IS"
+        by = next((p for p in children(t, "prep") if p.lower_ == "by" and p.i > t.i), None)
+        if by is None and target is not None:
+            by = next((p for p in target.subtree if p.lower_ == "by" and p.dep_ == "prep"
+                       and p.i > target.i), None)
+            span = (target.left_edge.i, by.i) if by is not None else None
+        declarer = first_child(by, "pobj") if by is not None else None
     if target is not None and (target.lemma_.lower() in w.sin_nouns or target.tag_ == "VBG"):
         return Frame(verb, None, declarer, act=True, ground=target)  # takfir on a sin (§3.1)
-    return Frame(verb, target, declarer, act=True)
+    return Frame(verb, target, declarer, act=True, target_span=span)
 
 
 def _charge_frame(w: Words, t: Token) -> Frame | None:

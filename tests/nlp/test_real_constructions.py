@@ -247,6 +247,14 @@ def test_a_participle_after_an_act_of_takfir_is_no_gloss(nlp: Language) -> None:
     # a subject pronoun does not stand for a name inside a prepositional phrase
     ("They share the creed of the Kharijites, so that they make takfir on sins.", "takfir",
      "they"),
+    # the agent of an act noun, however the parser attached it
+    ("The takfir of the Free Army by the brigade shocked many.", "takfir", "the brigade"),
+    # a possessive pronoun gives way to the name it stands for (§3.7 rule 3)
+    ("Where are the refutations of Sayyid Qutb and his takfir of the Muslim rulers?",
+     "takfir", "Sayyid Qutb"),
+    # the reporter of a verdict word that names a party
+    ("The leader Abu Bakr al-Baghdadi says that if these \"apostates\" are caught, there is "
+     "no amnesty for them.", "apostates", "Abu Bakr al-Baghdadi"),
     # a document is never the declarer: its issuer is
     ("The statement of the brigade explains why it considers the Northern Front apostates.",
      "apostates", "the brigade"),
