@@ -247,6 +247,8 @@ def test_a_participle_after_an_act_of_takfir_is_no_gloss(nlp: Language) -> None:
     # a subject pronoun does not stand for a name inside a prepositional phrase
     ("They share the creed of the Kharijites, so that they make takfir on sins.", "takfir",
      "they"),
+    # a named party modifying an act noun owns it
+    ("The ISIS takfir of the Nusra Front surprised nobody.", "takfir", "ISIS"),
     # the agent of an act noun, however the parser attached it
     ("The takfir of the Free Army by the brigade shocked many.", "takfir", "the brigade"),
     # a possessive pronoun gives way to the name it stands for (§3.7 rule 3)
