@@ -387,7 +387,7 @@ def _not_an_event(w: R.Words, cand: Candidate) -> bool:
                 s.ent_type_ and s.i != t.i for s in children(tok.head, "nsubj")
                 for s in s.subtree):
             return True
-        if tok.dep_ in ("relcl", "csubj") and tok.i != t.i:
+        if tok.dep_ in ("relcl", "csubj") and (tok.i != t.i or t.pos_ == "VERB"):
             clause = [x for x in path_up(t) if x.i != tok.i and tok.is_ancestor(x)] + [tok]
             refusing = any(x.lemma_ in w.refusal or children(x, "neg")
                            for x in clause)

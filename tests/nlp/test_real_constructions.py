@@ -196,6 +196,9 @@ def test_the_only_event_and_its_roles(nlp: Language, text: str, expected) -> Non
 def test_a_verdict_outside_the_defining_clause_still_counts(nlp: Language) -> None:
     text = "Whoever does not make takfir of the polytheists is himself a kafir."
     assert [e[0] for e in events(nlp, text)] == ["kafir"]
+    # the refusing verb of the condition is no event of its own (GUIDELINES.md §4.20)
+    text = "Those who do not excommunicate the polytheists are polytheists."
+    assert [e[0] for e in events(nlp, text)] == ["polytheists"]
 
 
 def test_a_pronoun_target_gives_way_to_the_description_it_stands_for(nlp: Language) -> None:
