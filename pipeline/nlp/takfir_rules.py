@@ -289,9 +289,10 @@ def _act_frame(w: Words, t: Token) -> Frame | None:
         return None
     if target is None and verb is None:
         return None
-    declarer = subject_of(verb) if verb is not None else resolve(first_child(t, "poss")) or \
-        next((c for c in t.lefts if c.dep_ == "compound" and c.ent_type_ in (
-            "ORG", "PERSON", "NORP")), None)  # "the ISIS takfir of Nusra"
+    declarer = (subject_of(verb) if verb is not None and not is_passive(verb) else None) \
+        or resolve(first_child(t, "poss")) or next((
+            c for c in t.lefts if c.dep_ == "compound" and c.ent_type_ in (
+                "ORG", "PERSON", "NORP")), None)  # "their takfir ... was announced"
     span = None
     if declarer is None and verb is None:  # "the takfir of al-Qaeda's leaders by IS"
         by = next((p for p in children(t, "prep") if p.lower_ == "by" and p.i > t.i), None)

@@ -250,6 +250,8 @@ def test_a_participle_after_an_act_of_takfir_is_no_gloss(nlp: Language) -> None:
     # a subject pronoun does not stand for a name inside a prepositional phrase
     ("They share the creed of the Kharijites, so that they make takfir on sins.", "takfir",
      "they"),
+    # an announced act noun keeps its owner as declarer
+    ("Their takfir of the Taliban was announced in the magazine.", "takfir", "Their"),
     # a named party modifying an act noun owns it
     ("The ISIS takfir of the Nusra Front surprised nobody.", "takfir", "ISIS"),
     # the agent of an act noun, however the parser attached it
