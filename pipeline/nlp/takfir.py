@@ -196,6 +196,10 @@ class TakfirDeclarations:
             return None  # a translator's gloss of the word before it: "murtadeen [apostates]"
         if not_an_event(w, cand):
             return None
+        if cand.span[0].lower_.startswith("non-muslim") and cand.head.dep_ == "conj" and any(
+                x.lower_ in ("muslim", "muslims") for x in
+                doc[max(cand.span.sent.start, cand.span.start - 20):cand.span.start]):
+            return None  # "Muslims around the world ... and non-Muslims": two categories
         if any(t.dep_ in ("conj", "appos") and e.trigger.start <= t.head.i < e.trigger.end
                for e in prior):
             return None  # "kaffirs, or infidels": the second word is only a term
@@ -342,19 +346,21 @@ def _mode(w: R.Words, t: Token, cand: Candidate, frame: R.Frame, klass: bool) ->
     if t.dep_ == "conj" and any(c.lower_ in ("neither", "nor") for c in t.head.children):
         negated = True  # "neither impious nor apostate"
     below: Token | None = None
+    came_from: Token | None = None
     for tok in path:
         if below is not None and (below.dep_ in ("advcl", "relcl", "parataxis") or (
                 below.dep_ == "conj" and below.pos_ in ("VERB", "AUX"))):
             break  # negation of an outer clause does not scope over the verdict
-        below = tok
+        came_from, below = below, tok
         if tok.lemma_ in w.neutralizing:
             neutral = True
         negs = [c for c in children(tok, "neg", "preconj", "cc") if c.i not in inside
                 and (c.dep_ == "neg" or c.lower_ in ("neither", "nor"))]
         if negs and tok.lemma_ not in w.neutralizing:
             negated = True
-        if tok.i not in inside and tok.lemma_ in w.negating and tok.i != t.i:
-            negated = True
+        if tok.i not in inside and tok.lemma_ in w.negating and tok.i != t.i and not (
+                came_from is not None and came_from.dep_ in ("nsubj", "nsubjpass", "csubj")):
+            negated = True  # not "Yaqub, [who] called him an apostate, warned ..."
         if tok.lemma_ in COPULAS and any(c.dep_ in ("acomp", "attr") and c.lemma_.lower()
                                          in w.disapproving for c in tok.children):
             negated = True  # "it was unfair to hold him a kafir"

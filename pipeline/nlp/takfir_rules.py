@@ -141,7 +141,8 @@ def _predicate_frame(w: Words, t: Token) -> Frame | None:
     while head.dep_ == "conj" and head.head.i < head.i:  # the first of the conjuncts
         head = head.head
     if frame is None and t.dep_ == "conj" and head.dep_ in ("dobj", "dative") and (
-            head.head.lemma_ in w.declaring):  # "declared [him and his followers infidels]"
+            head.head.lemma_ in w.declaring and not appeals(head.head)):
+        # "declared [him and his followers infidels]"
         mods = [c for c in t.lefts if c.dep_ in ("poss", "compound", "det", "amod")]
         end = mods[0].left_edge.i if mods and mods[0].lower_ not in ("a", "an") else t.i
         return Frame(head.head, None, None, act=True, target_span=(head.left_edge.i, t.i)
@@ -184,7 +185,7 @@ def _predicate_frame_at(w: Words, t: Token) -> Frame | None:
                 return Frame(None, target, None, act=False, target_span=(target.i, end))
         return Frame(None, resolve(target), None, act=False) if target is not None else None
     if (t.dep_ in ("oprd", "xcomp", "ccomp", "dobj", "attr", "acomp", "advcl") or outside) and (
-            head.lemma_ in w.declaring):
+            head.lemma_ in w.declaring) and not appeals(head):
         other = patient_of(head, exclude=t)
         if other is not None and other.i != t.i:
             return Frame(head, other, None, act=True)
@@ -200,6 +201,12 @@ def _predicate_frame_at(w: Words, t: Token) -> Frame | None:
         return None
     if t.dep_ == "pobj" and head.lower_ in ("as", "among", "like") and head.head.i != head.i:
         anchor = head.head
+        if anchor.pos_ == "NOUN" and _gerund_of(w, anchor):  # "the declaring of X as apostate"
+            of = next((c for c in children(anchor, "prep") if c.lower_ == "of"), None)
+            target = first_child(of, "pobj") if of is not None else None
+            if target is None or target.lower_ in w.generic_targets | w.muslim:
+                return None  # the act described, of anyone: a definition or a discussion
+            return Frame(None, target, None, act=True)
         if anchor.pos_ in ("NOUN", "PROPN", "PRON"):  # "the brothers as apostates"
             return Frame(anchor.head if anchor.head.pos_ == "VERB" else None, anchor, None,
                          act=True)
@@ -248,7 +255,7 @@ def _small_clause(w: Words, t: Token) -> Frame | None:
     sent = t.sent
     between: list[Token] = []
     for tok in reversed(list(sent.doc[sent.start:t.i])):
-        if tok.pos_ in ("VERB", "AUX") and tok.lemma_ in w.declaring:
+        if tok.pos_ in ("VERB", "AUX") and tok.lemma_ in w.declaring and not appeals(tok):
             nouns = [x for x in between if x.pos_ in ("NOUN", "PROPN", "PRON")]
             if nouns and not any(x.text in (",", ";", ":") for x in between):
                 start = between[-1].i
@@ -259,6 +266,19 @@ def _small_clause(w: Words, t: Token) -> Frame | None:
             return None
         between.append(tok)
     return None
+
+
+def _gerund_of(w: Words, noun: Token) -> bool:
+    """A gerund parsed as a noun: "the declaring", "the labelling"."""
+    word = noun.lower_
+    return word.endswith("ing") and any(word in (d + "ing", d[:-1] + "ing", d + d[-1] + "ing")
+                                        for d in w.declaring)
+
+
+def appeals(verb: Token) -> bool:
+    """ "calls on Muslims to join", "called for their release": an appeal, no naming."""
+    return verb.lemma_ == "call" and any(c.dep_ in ("prep", "prt") and c.lower_ in (
+        "on", "upon", "for", "out") for c in verb.children)
 
 
 def _is_act_verb(w: Words, verb: Token | None) -> bool:

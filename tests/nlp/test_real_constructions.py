@@ -92,6 +92,11 @@ def test_real_constructions_are_takfir_sentences(nlp: Language, text: str) -> No
     "excuser\").",
     # unbelief said of a system, not of people
     "Declare yourselves free from the infidel democratic system.",
+    # the act described of anyone: a definition ("the declaring of a Muslim as apostate")
+    "Takfir is an Islamic concept translating as excommunication, or the declaring of a "
+    "nominal Muslim as an apostate.",
+    # an appeal, and two categories side by side
+    "He also calls on Muslims around the world and non-Muslims to join the ranks of ISIS.",
     # a verdict inside the clause that defines who a name applies to (§4.2)
     "Whenever Muslims make takfir of other Muslims without fighting them, they are called "
     "zealots.",
@@ -144,6 +149,10 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
      ("outside the fold of Islam", "The council", "the mayor", "asserted")),
     ("The sheikh declared the judges outside the pale of Islam.",
      ("outside the pale of Islam", "The sheikh", "the judges", "asserted")),
+    # a verdict in the subject's apposition is not under the main verb's "warned"
+    ("Sheikh Hassan Yaqub, a senior commander, called the new president Mohamed Abdullahi "
+     "Mohamed an \"apostate\" and warned Somalis against supporting him.",
+     ("apostate", "Hassan Yaqub", "Mohamed Abdullahi Mohamed", "asserted")),
     # a verdict before the object it is said of
     ("They declared as apostates the judges of the town.",
      ("apostates", "They", "the judges of the town", "asserted")),
