@@ -130,7 +130,8 @@ class TakfirDeclarations:
         "outside the fold", "nullifiers of Islam")."""
         assert self.words is not None
         first = span[0]
-        if first.lower_ in ("not", "never") and len(span) > 1 and span[1].lemma_ == "enter":
+        if first.lower_ in ("not", "never") and len(span) > 1 and span[1].lemma_ in (
+                "enter", "deserve"):  # "never entered Islam", "not deserve to be called ..."
             return Candidate(span, span[1], "phrase_verb")
         if first.lemma_.lower() in self.words.leaving:
             return Candidate(span, first, "phrase_verb")

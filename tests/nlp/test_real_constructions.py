@@ -180,6 +180,9 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
      ("forfeited Islam", None, "Everyone who joins this war", "doctrinal")),
     ("Their allies of hypocrisy and apostasy were defeated.",
      ("apostasy", None, "Their allies", "asserted")),
+    # not deserving to be called Muslims is a verdict phrase, not a negation
+    ("They do not deserve to be called Muslims, the sheikh said.",
+     ("not deserve to be called Muslims", "the sheikh", "They", "asserted")),
     # ceasing to be Muslims is a verdict phrase
     ("The sheikh ruled that the soldiers had ceased to be Muslims.",
      ("ceased to be Muslims", "The sheikh", "the soldiers", "asserted")),
