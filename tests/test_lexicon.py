@@ -219,6 +219,12 @@ aliases = ["ISIS"]
 ["org:isis_delegated_committee"]
 label = "ORG"
 name = "Delegated Committee"
+["org:iskp"]
+label = "ORG"
+name = "Islamic State Khorasan Province"
+["org:iswap"]
+label = "ORG"
+name = "Islamic State West Africa Province"
 ["norp:hazimis"]
 label = "NORP"
 name = "Hazimis"
