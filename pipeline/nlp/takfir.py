@@ -200,7 +200,7 @@ class TakfirDeclarations:
         if cand.span[0].lower_.startswith("non-muslim") and cand.head.dep_ == "conj" and any(
                 x.lower_ in ("muslim", "muslims") for x in
                 doc[max(cand.span.sent.start, cand.span.start - 20):cand.span.start]):
-            return None  # "Muslims around the world ... and non-Muslims": two categories
+            return None  # "Muslims in every land ... and non-Muslims": two categories
         if any(t.dep_ in ("conj", "appos") and e.trigger.start <= t.head.i < e.trigger.end
                for e in prior):
             return None  # "kaffirs, or infidels": the second word is only a term
@@ -361,7 +361,7 @@ def _mode(w: R.Words, t: Token, cand: Candidate, frame: R.Frame, klass: bool) ->
             negated = True
         if tok.i not in inside and tok.lemma_ in w.negating and tok.i != t.i and not (
                 came_from is not None and came_from.dep_ in ("nsubj", "nsubjpass", "csubj")):
-            negated = True  # not "Yaqub, [who] called him an apostate, warned ..."
+            negated = True  # not "Daud, [who] called him an apostate, warned ..."
         if tok.lemma_ in COPULAS and any(c.dep_ in ("acomp", "attr") and c.lemma_.lower()
                                          in w.disapproving for c in tok.children):
             negated = True  # "it was unfair to hold him a kafir"

@@ -73,7 +73,7 @@ def glosses_a_term(w: R.Words, cand: Candidate, terms: list[int]) -> bool:
             x.ent_type_ == "TAKFIR_TERM" for x in doc[max(sent.start, opening.i - 3):opening.i]
     ) and not any(x.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") for x in
                   doc[opening.i:opening.i + 12] if x.text != ")"):
-        return True  # "takfir al-'adhir ("excommunication of the excuser")": a translation
+        return True  # a doctrine's name, then its English in parentheses
     for term in sorted((i for i in terms if sent.start <= i < start and start - i <= 14),
                        reverse=True):
         i = term + 1
@@ -97,8 +97,9 @@ GENERIC_WH = frozenset({"whenever", "whoever", "whosoever", "whomever"})
 
 def defines_a_class(cand: Candidate, heads: set[int]) -> bool:
     """A verdict inside the clause that defines who a name applies to, when the sentence
-    pronounces no verdict outside it: "whoever kills a Muslim by calling him a kafir is a
-    Harori", "whenever Muslims make takfir of Muslims, they are called fanatics" (§4.2)."""
+    pronounces no verdict outside it: "whoever attacks a believer after calling him a kafir
+    is a Kharijite", "whenever a preacher makes takfir of his neighbours, he is called a
+    fanatic" (§4.2)."""
     for tok in path_up(cand.head):
         if tok.dep_ not in ("advcl", "csubj") or tok.i == cand.head.i:
             continue

@@ -26,7 +26,7 @@ from .takfir_parts import Found
 
 
 def through_stacked_verdicts(events: list[Found]) -> list[Found]:
-    """'the polytheist apostate Hafidh': a verdict whose target is the next verdict word
+    """'the polytheist apostate Karim': a verdict whose target is the next verdict word
     takes that verdict's target."""
     out = []
     for event in events:
@@ -89,7 +89,7 @@ def target_span(doc: Doc, frame: R.Frame, avoid: set[int]) -> Span | None:
         name = next((e for e in doc.ents if e.start == start and e.label_ in NAME_LABELS
                      and e.end < end and doc[e.end].text == ","), None)
         if name is not None:
-            end = name.end  # §3.7 rule 1: "Hafidh, a preacher" -> the name
+            end = name.end  # §3.7 rule 1: "Karim, a preacher" -> the name
         return doc[start:end] if end > start else None
     if frame.target is None or frame.target.i in avoid:
         return None
@@ -171,7 +171,7 @@ def by_name(span: Span | None, other: Span | None) -> Span | None:
     if span is not None and group_description(span):
         names = [e for e in span.sent.ents if e.label_ == "ORG" and e.end <= span.start
                  and not (other is not None and other.start < e.end and e.start < other.end)]
-        return names[-1] if names else span  # "... on Hamas, saying the Palestinian group"
+        return names[-1] if names else span  # "... on the front, saying the rival group"
     if span is None or len(span) != 1 or span[0].lower_ not in PRONOUN_REFERENTS:
         return span
     pronoun = span[0]
@@ -246,7 +246,7 @@ def quote_speaker(w: R.Words, t: Token, regions: list[tuple[int, int]]) -> Token
 
 def colon_speaker(w: R.Words, t: Token) -> Token | None:
     """The speaker who introduces the verdict with a colon: "The sheikh said: ...",
-    "The Khawarij say:- ..." (a translation's way of quoting)."""
+    "The imam wrote: ..." (a translation's way of quoting)."""
     sent = t.sent
     colon = next((x for x in sent if x.text.startswith(":") and x.i < t.i), None)
     if colon is None or colon.i - sent.start > 12:

@@ -329,7 +329,7 @@ def _act_frame(w: Words, t: Token) -> Frame | None:
 def _charge_frame(w: Words, t: Token) -> Frame | None:
     """'accused X of apostasy', 'on charges of unbelief', 'executed for apostasy'."""
     if t.dep_ == "conj" and t.head.dep_ == "pobj" and t.head.head.lower_ == "of":
-        t = t.head  # "their allies of hypocrisy and apostasy"
+        t = t.head  # "the helpers of hypocrisy and apostasy"
     if t.dep_ != "pobj":
         if t.dep_ == "dobj" and t.head.lemma_ in ("commit", "accuse", "charge"):
             verb = t.head

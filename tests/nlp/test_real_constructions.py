@@ -84,27 +84,28 @@ def test_real_constructions_are_takfir_sentences(nlp: Language, text: str) -> No
     # apostates in general
     "An apostate must be given time to repent, the jurist wrote.",
     # a gloss that explains the term to the reader (GUIDELINES.md §4.2)
-    "Critics fault the sect for its practice of takfir (declaring a Muslim an apostate).",
-    "The question of takfir—labelling Muslims as apostates—divides the movement.",
+    "Observers blame the faction for its habit of takfir (declaring a Muslim an apostate) in "
+    "every dispute.",
+    "The quarrel over takfir—calling fellow Muslims unbelievers—split the brigade.",
     "Takfir, declaring other Muslims unbelievers, is at the core of the quarrel.",
     # a translation in parentheses after a doctrine's name
-    "Central to the sect is the doctrine of takfir al-'adhir (\"excommunication of the "
-    "excuser\").",
+    "The circle holds the doctrine of takfir al-'adhir (\"excommunicating the one who "
+    "excuses\").",
     # unbelief said of a system, not of people
-    "Declare yourselves free from the infidel democratic system.",
+    "The leaflet rejects the infidel parliamentary system.",
     # the act described of anyone: a definition ("the declaring of a Muslim as apostate")
-    "Takfir is an Islamic concept translating as excommunication, or the declaring of a "
-    "nominal Muslim as an apostate.",
+    "Takfir is a term rendered as excommunication, or the declaring of a Muslim as an "
+    "unbeliever.",
     # an appeal, and two categories side by side
-    "He also calls on Muslims around the world and non-Muslims to join the ranks of ISIS.",
+    "The speaker called on Muslims in every country and non-Muslims to come to the province.",
     # a verdict inside the clause that defines who a name applies to (§4.2)
-    "Whenever Muslims make takfir of other Muslims without fighting them, they are called "
-    "zealots.",
-    "Whoever kills a Muslim by calling him a kafir is a Harori.",
+    "Whenever a preacher makes takfir of his neighbours without proof, he is called a "
+    "fanatic.",
+    "Whoever attacks a believer after calling him a kafir is a Kharijite.",
     # a gerund of declaring with an unspecified target, however parsed
-    "Declaring someone a kafir or a Muslim is a heavy responsibility.",
+    "Pronouncing someone a kafir is a weighty matter for any judge.",
     # negated by neither ... nor
-    "How do they justify killing villagers who are neither sinners nor apostates?",
+    "The elders asked why the fighters shot farmers who were neither sinners nor apostates.",
 ])
 def test_discussions_and_generalities_are_not_events(nlp: Language, text: str) -> None:
     assert not positive(nlp, text), events(nlp, text)
@@ -139,8 +140,8 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
     # a title that announces an act of takfir on a named party
     ("Takfir on Jabhat al-Nusra", ("Takfir", None, "Jabhat al-Nusra", "asserted")),
     # a declaring verb that is also a verb of definition, with a person as object
-    ("The organization has designated them as \"politically active apostates.\"",
-     ("apostates", "The organization", "them", "asserted")),
+    ("The committee has designated them as \"treacherous apostates.\"",
+     ("apostates", "The committee", "them", "asserted")),
     # a postponed object is a class target
     ("They considered a kafir anyone who voted in the elections.",
      ("kafir", "They", "anyone who voted in the elections", "doctrinal")),
@@ -150,14 +151,15 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
     ("The sheikh declared the judges outside the pale of Islam.",
      ("outside the pale of Islam", "The sheikh", "the judges", "asserted")),
     # a verdict in the subject's apposition is not under the main verb's "warned"
-    ("Sheikh Hassan Yaqub, a senior commander, called the new president Mohamed Abdullahi "
-     "Mohamed an \"apostate\" and warned Somalis against supporting him.",
-     ("apostate", "Hassan Yaqub", "Mohamed Abdullahi Mohamed", "asserted")),
+    ("Sheikh Omar Daud, a senior commander, called the new governor Yusuf Warsame an "
+     "\"apostate\" and warned the clans against supporting him.",
+     ("apostate", "Omar Daud", "the new governor Yusuf Warsame", "asserted")),
     # a verdict before the object it is said of
     ("They declared as apostates the judges of the town.",
      ("apostates", "They", "the judges of the town", "asserted")),
     # "to be" after a declaring verb keeps the verb's clause, even with a generic noun
-    ("They declared Muslims to be unbelievers.", ("unbelievers", "They", "Muslims", "asserted")),
+    ("The sect declared Muslims to be unbelievers.",
+     ("unbelievers", "The sect", "Muslims", "asserted")),
     # a long coordinated target is one span (GUIDELINES.md §3.7 rule 4)
     ("The emir declared the judges, the police and the teachers apostates.",
      ("apostates", "The emir", "the judges, the police and the teachers", "asserted")),
@@ -170,31 +172,31 @@ def test_offsets_refer_to_the_original_text_after_the_view(nlp: Language) -> Non
     ("It is a mistake to declare the villagers unbelievers.",
      ("unbelievers", None, "the villagers", "negated")),
     # a description of a group gives way to its name earlier in the sentence (§3.7 rule 3)
-    ("The Islamic State declared war on Jabhat al-Nusra, saying the rival group is an "
-     "apostate.", ("apostate", "Islamic State", "Jabhat al-Nusra", "asserted")),
+    ("The brigade denounced Jabhat al-Nusra on Friday, calling the rival group an apostate.",
+     ("apostate", "The brigade", "Jabhat al-Nusra", "asserted")),
     # a negative question that asserts the verdict
-    ("How can a ruler who rejects the law of God not be an infidel?",
-     ("infidel", None, "a ruler who rejects the law of God", "doctrinal")),
+    ("How can a governor who mocks the prayer not be an infidel?",
+     ("infidel", None, "a governor who mocks the prayer", "doctrinal")),
     # forfeiting Islam, and a collective named by a coordinated charge
-    ("Everyone who joins this war has forfeited Islam.",
-     ("forfeited Islam", None, "Everyone who joins this war", "doctrinal")),
+    ("Every soldier who guards the border post has forfeited Islam.",
+     ("forfeited Islam", None, "Every soldier who guards the border post", "doctrinal")),
     ("Their allies of hypocrisy and apostasy were defeated.",
      ("apostasy", None, "Their allies", "asserted")),
     # not deserving to be called Muslims is a verdict phrase, not a negation
-    ("They do not deserve to be called Muslims, the sheikh said.",
-     ("not deserve to be called Muslims", "the sheikh", "They", "asserted")),
+    ("These raiders do not deserve to be called Muslims, the imam said.",
+     ("not deserve to be called Muslims", "the imam", "These raiders", "asserted")),
     # ceasing to be Muslims is a verdict phrase
     ("The sheikh ruled that the soldiers had ceased to be Muslims.",
      ("ceased to be Muslims", "The sheikh", "the soldiers", "asserted")),
     # a reflexive that took the attribute: "are themselves, unbelievers"
-    ("He writes that those who do not takfir unbelievers are themselves, unbelievers.",
-     ("unbelievers", "He", "those who do not takfir unbelievers", "doctrinal")),
+    ("The imam writes that those who do not takfir apostates are themselves, apostates.",
+     ("apostates", "The imam", "those who do not takfir apostates", "doctrinal")),
     # an act noun whose "on" phrase the parser hung on the noun above it
-    ("The scholar wrote a reply to his takfeer on Jabhat al-Nusra.",
-     ("takfeer", "his", "Jabhat al-Nusra", "asserted")),
+    ("The mufti published an answer to his takfir on Ahrar al-Sham.",
+     ("takfir", "his", "Ahrar al-Sham", "asserted")),
     # led into a charge: the object is the target
-    ("They blame the agencies for leading the Taliban into \"kufr\".",
-     ("kufr", None, "Taliban", "asserted")),
+    ("The preacher blamed the bankers for leading the tribe into kufr.",
+     ("kufr", None, "the tribe", "asserted")),
     # falling into a charge: the subject is the target
     ("The mufti held that the governor had fallen into kufr.",
      ("kufr", "The mufti", "the governor", "asserted")),
@@ -219,17 +221,16 @@ def test_a_pronoun_target_gives_way_to_the_description_it_stands_for(nlp: Langua
 
 
 def test_stacked_verdict_words_share_the_name_they_modify(nlp: Language) -> None:
-    text = ("Its fighters were able to assassinate the polytheist apostate Hafidh Abdul Razzaq, "
-            "a preacher.")
-    assert {e[2] for e in events(nlp, text)} == {"Hafidh Abdul Razzaq"}
+    text = "Its fighters were able to kill the polytheist apostate Karim Nasser, a preacher."
+    assert {e[2] for e in events(nlp, text)} == {"Karim Nasser"}
 
 
 def test_a_pronoun_in_a_reason_clause_keeps_its_own_referent(nlp: Language) -> None:
-    text = ("The recruits admitted that they considered the group unbelieving because it did "
-            "not declare takfir on the villagers.")
+    text = ("The recruits said that they thought the council unbelieving since it would not "
+            "make takfir on the farmers.")
     found = events(nlp, text)
-    assert ("unbelieving", "The recruits", "the group", "asserted") in found  # reported "they"
-    assert ("takfir", "it", "the villagers", "negated") in found
+    assert ("unbelieving", "The recruits", "the council", "asserted") in found  # reported "they"
+    assert ("takfir", "it", "the farmers", "negated") in found
 
 
 def test_a_participle_after_an_act_of_takfir_is_no_gloss(nlp: Language) -> None:
@@ -252,15 +253,15 @@ def test_a_participle_after_an_act_of_takfir_is_no_gloss(nlp: Language) -> None:
     ("\"The apostates of the border militia will be punished,\" said the brigade.",
      "apostates", "the brigade"),
     # presenting someone as unbelievers is a verdict of the presenter
-    ("The bulletin's editors attacked the front, presenting its leaders as \"nullifiers of "
-     "Islam\".", "nullifiers of Islam", "The bulletin's editors"),
+    ("The preacher praised the raid, presenting the village guards as \"nullifiers of "
+     "Islam\".", "nullifiers of Islam", "The preacher"),
     # the speaker who introduces the verdict with a colon
     ("The sheikh wrote: the rulers of these lands are apostates.", "apostates", "The sheikh"),
     # a class is its own declarer, not the subject of a clause above it
-    ("This error misled many, for they do not know that among the sects are those who make "
-     "takfir on sins.", "takfir", "those"),
+    ("The tutor said that among the old sects were those who make takfir on every sin.",
+     "takfir", "those"),
     # a subject pronoun does not stand for a name inside a prepositional phrase
-    ("They share the creed of the Kharijites, so that they make takfir on sins.", "takfir",
+    ("They follow the path of the Kharijites, and they make takfir on small sins.", "takfir",
      "they"),
     # an announced act noun keeps its owner as declarer
     ("Their takfir of the Taliban was announced in the magazine.", "takfir", "Their"),
@@ -269,11 +270,11 @@ def test_a_participle_after_an_act_of_takfir_is_no_gloss(nlp: Language) -> None:
     # the agent of an act noun, however the parser attached it
     ("The takfir of the Free Army by the brigade shocked many.", "takfir", "the brigade"),
     # a possessive pronoun gives way to the name it stands for (§3.7 rule 3)
-    ("Where are the refutations of Sayyid Qutb and his takfir of the Muslim rulers?",
-     "takfir", "Sayyid Qutb"),
+    ("The tract answered Sayyid Qutb and his takfir of the rulers of Egypt.", "takfir",
+     "Sayyid Qutb"),
     # the reporter of a verdict word that names a party
-    ("The leader Abu Bakr al-Baghdadi says that if these \"apostates\" are caught, there is "
-     "no amnesty for them.", "apostates", "Abu Bakr al-Baghdadi"),
+    ("The spokesman Abu Hamza says that if these \"apostates\" are captured, they will get no "
+     "pardon.", "apostates", "Abu Hamza"),
     # a document is never the declarer: its issuer is
     ("The statement of the brigade explains why it considers the Northern Front apostates.",
      "apostates", "the brigade"),
