@@ -193,7 +193,7 @@ def by_name(span: Span | None, other: Span | None) -> Span | None:
                 return found
     named = names[-1]
     if pronoun.dep_ in ("nsubj", "nsubjpass") and named.root.dep_ == "pobj":
-        return span  # "they have the creed of the Khawarij such that they make takfir"
+        return span  # "they follow the path of the Kharijites, and they make takfir on sins"
     return named
 
 
@@ -203,7 +203,7 @@ NUMBER = {"he": "NN", "him": "NN", "she": "NN", "her": "NN", "they": "NNS", "the
 def by_description(span: Span | None, other: Span | None) -> Span | None:
     """§3.7 rule 3, description over pronoun: a pronoun target with no name to stand for
     becomes the nearest earlier noun phrase of its number that is a verb's subject or
-    object ("killed the soldier because he considered him an infidel")."""
+    object ("shot the guard since he held him to be an infidel")."""
     if span is None or len(span) != 1 or span[0].lower_ not in NUMBER:
         return span
     pronoun = span[0]
