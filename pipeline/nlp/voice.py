@@ -66,7 +66,8 @@ def document_voice(doc: Doc, cues: Cues, quoted: Sequence[bool]) -> Voice:
     religious = _count(words, cues["voice.religious"])
     partisan = _count(words, cues["voice.in_group"] | cues["voice.enemy_names"])
     critic = _count(words, cues["voice.critic_labels"])
-    body = [t for t in own if not _in_title(t)]  # a translator's or editor's title
+    title_end = _title_end(doc)
+    body = [t for t in own if t.i >= title_end]  # not a translator's or editor's title
     outsider = _count([w for t in body for w in normalize(t.text).split()],
                       cues["voice.exonyms"]) + sum(t.text == "IS" for t in body)
     insider = _count(words, cues["voice.endonyms"])
@@ -85,15 +86,12 @@ def document_voice(doc: Doc, cues: Cues, quoted: Sequence[bool]) -> Voice:
     return Voice(label, religious, partisan, critic)
 
 
-def _in_title(token: Token) -> bool:
-    """In the text's first line when it is a title (no sentence-final mark): "Translation
-    of ISIS Statement ..." names the group as the translator does, not as the author."""
-    doc = token.doc
+def _title_end(doc: Doc) -> int:
+    """Where the text's first line ends when it is a title (no sentence-final mark), else 0:
+    "Translation of ISIS Statement ..." names the group as the translator does."""
     first_break = next((t.i for t in doc if t.is_space and "\n" in t.text), len(doc))
-    if token.i >= first_break:
-        return False
     line = [t.text for t in doc[:first_break] if not t.is_space and t.text not in QUOTES]
-    return bool(line) and line[-1] not in (".", "!", "?")
+    return first_break if line and line[-1] not in (".", "!", "?") else 0
 
 
 def _count(words: list[str], phrases: Iterable[str]) -> int:
